@@ -1,0 +1,253 @@
+/**
+ * The single source of truth for every resource the hub runs on: tables with their keys and indexes,
+ * queues with their dead-letter queues, the reports bucket, the schedules and the functions.
+ * The CDK constructs (lib/) and the local hub's provisioning (local/) both read these definitions;
+ * nothing else spells a table name, key attribute, queue setting or schedule.
+ *
+ * Access patterns are written down in docs/data-model.md next to the keys that serve them.
+ */
+
+export type AttributeType = 'S' | 'N';
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  /** Every index projects all attributes: the queue views read whole items. */
+  projection: 'ALL';
+}
+export interface TableDefinition {
+  /** CDK construct id. */
+  id: string;
+  /** The table name the local hub creates; on AWS CloudFormation names the table. */
+  localName: string;
+  /** The environment variable a function reads the table's name from. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  timeToLiveAttribute?: string;
+  indexes: readonly IndexDefinition[];
+}
+
+/** The case store: cases, their audit trail, reference and subject lookups, form drafts. */
+export const caseTable = {
+  id: 'CaseTable',
+  localName: 'mash-cases',
+  envVar: 'CASE_TABLE_NAME',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [
+    {
+      // Every case by decision deadline: GET /api/cases with no status filter.
+      indexName: 'byDue',
+      partitionKey: { name: 'dueListPk', type: 'S' },
+      sortKey: { name: 'dueListSk', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // Cases of one status by decision deadline: GET /api/cases?status=...
+      indexName: 'byStatus',
+      partitionKey: { name: 'statusPk', type: 'S' },
+      sortKey: { name: 'dueListSk', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // Sparse: only undecided cases carry openPk, so overdue = open items with dueListSk < now.
+      indexName: 'openByDue',
+      partitionKey: { name: 'openPk', type: 'S' },
+      sortKey: { name: 'dueListSk', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // One receipt month's cases, for the board's exports (never a table scan).
+      indexName: 'byReceiptMonth',
+      partitionKey: { name: 'receiptMonthPk', type: 'S' },
+      sortKey: { name: 'receiptSk', type: 'S' },
+      projection: 'ALL',
+    },
+    {
+      // One agency's inbox (information requests and products) by due time.
+      indexName: 'byInbox',
+      partitionKey: { name: 'inboxPk', type: 'S' },
+      sortKey: { name: 'inboxSk', type: 'S' },
+      projection: 'ALL',
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** Powertools idempotency records (the key and attribute names are Powertools' defaults). */
+export const idempotencyTable = {
+  id: 'IdempotencyTable',
+  localName: 'mash-idempotency',
+  envVar: 'IDEMPOTENCY_TABLE_NAME',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+  indexes: [],
+} as const satisfies TableDefinition;
+
+export const tables = [caseTable, idempotencyTable] as const;
+
+export interface QueueDefinition {
+  id: string;
+  localName: string;
+  envVar: string;
+  /** Seconds a received message stays invisible; six times the consumer's timeout, as AWS advises. */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue. */
+  maxReceiveCount: number;
+  batchSize: number;
+  /** The function that consumes it (see `functions`). */
+  consumer: FunctionName;
+  deadLetter: { id: string; localName: string; retentionDays: number };
+}
+
+export const informationRequestQueue = {
+  id: 'InformationRequestQueue',
+  localName: 'mash-information-requests',
+  envVar: 'INFORMATION_REQUEST_QUEUE_URL',
+  visibilityTimeoutSeconds: 30,
+  maxReceiveCount: 3,
+  batchSize: 10,
+  consumer: 'agency-inbox',
+  deadLetter: { id: 'InformationRequestDlq', localName: 'mash-information-requests-dlq', retentionDays: 14 },
+} as const satisfies QueueDefinition;
+
+export const informationProductQueue = {
+  id: 'InformationProductQueue',
+  localName: 'mash-information-products',
+  envVar: 'INFORMATION_PRODUCT_QUEUE_URL',
+  visibilityTimeoutSeconds: 30,
+  maxReceiveCount: 3,
+  batchSize: 10,
+  consumer: 'product-dispatch',
+  deadLetter: { id: 'InformationProductDlq', localName: 'mash-information-products-dlq', retentionDays: 14 },
+} as const satisfies QueueDefinition;
+
+export const queues: readonly QueueDefinition[] = [informationRequestQueue, informationProductQueue];
+
+export const reportsBucket = {
+  id: 'ReportsBucket',
+  localName: 'mash-reports',
+  envVar: 'REPORTS_BUCKET_NAME',
+  /** Exports live under reports/PERIOD/PERIOD_ID.{json,csv}. */
+  prefix: 'reports/',
+  /** Old exports move to infrequent access, then expire (days). */
+  transitionToInfrequentAccessDays: 90,
+  expireAfterDays: 3650,
+} as const;
+
+export interface ScheduleDefinition {
+  name: string;
+  /** EventBridge Scheduler cron expression, evaluated in `timezone`. */
+  cron: string;
+  timezone: 'Europe/London';
+  target: FunctionName;
+  /** The payload the target receives. */
+  input: Record<string, string>;
+}
+
+export const schedules: readonly ScheduleDefinition[] = [
+  {
+    name: 'metrics-daily',
+    cron: 'cron(15 6 * * ? *)',
+    timezone: 'Europe/London',
+    target: 'metrics',
+    input: { period: 'daily' },
+  },
+  {
+    name: 'metrics-weekly',
+    cron: 'cron(30 6 ? * MON *)',
+    timezone: 'Europe/London',
+    target: 'metrics',
+    input: { period: 'weekly' },
+  },
+  {
+    name: 'metrics-monthly',
+    cron: 'cron(45 6 1 * ? *)',
+    timezone: 'Europe/London',
+    target: 'metrics',
+    input: { period: 'monthly' },
+  },
+];
+
+export type FunctionName =
+  | 'intake'
+  | 'cases'
+  | 'pages'
+  | 'agency'
+  | 'agency-inbox'
+  | 'product-dispatch'
+  | 'reports'
+  | 'metrics';
+
+export interface FunctionDefinition {
+  name: FunctionName;
+  /** Handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+  memoryMB: number;
+  timeoutSeconds: number;
+  /** What it reads and writes; CDK turns these into grants and environment variables. */
+  tables: ReadonlyArray<{ table: TableDefinition; access: 'read' | 'readWrite' }>;
+  queues: ReadonlyArray<{ queue: QueueDefinition; access: 'send' | 'consume' }>;
+  bucket?: 'read' | 'readWrite';
+}
+
+/**
+ * The functions built so far. A name in FunctionName without an entry here belongs to work not yet
+ * landed (issues #3 and #4); the local hub and the CDK stack only wire what is listed.
+ */
+export const functions: readonly FunctionDefinition[] = [
+  {
+    name: 'intake',
+    entry: 'functions/intake/handler.ts',
+    memoryMB: 512,
+    timeoutSeconds: 10,
+    tables: [
+      { table: caseTable, access: 'readWrite' },
+      { table: idempotencyTable, access: 'readWrite' },
+    ],
+    queues: [],
+  },
+  {
+    name: 'cases',
+    entry: 'functions/cases/handler.ts',
+    memoryMB: 512,
+    timeoutSeconds: 10,
+    tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [],
+  },
+  {
+    name: 'pages',
+    entry: 'functions/pages/handler.ts',
+    memoryMB: 512,
+    timeoutSeconds: 10,
+    tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [],
+  },
+];
+
+export function functionDefinition(name: FunctionName): FunctionDefinition | undefined {
+  return functions.find((fn) => fn.name === name);
+}
+
+/** Limits the API enforces, in one place. */
+export const limits = {
+  /** Request bodies over this get 413 (CONTRACT.md). */
+  maxBodyBytes: 256 * 1024,
+  /** GET /api/cases: default and maximum page sizes. */
+  defaultPageSize: 50,
+  maxPageSize: 500,
+  /** How long an Idempotency-Key is remembered. */
+  idempotencyTtlSeconds: 24 * 60 * 60,
+  /** How long an unfinished referral form is kept. */
+  draftTtlSeconds: 24 * 60 * 60,
+  /** A re-referral is an earlier referral of the same subject within this many months (DOMAIN.md). */
+  reReferralWindowMonths: 12,
+} as const;
+
+/** The AWS region the stack deploys to and the local hub's clients claim. */
+export const defaultRegion = 'eu-west-2';

@@ -1,0 +1,102 @@
+/**
+ * Every HTTP route the hub serves, and who may call it. The CDK intake API builds its REST resources
+ * and authorizers from this table, the local hub's adapter matches requests against it to build the
+ * same API Gateway events, and the handlers check the same `access` list on every request.
+ */
+import type { Role } from './domain/codes.ts';
+import type { FunctionName } from './resources.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path: `{name}` is a path parameter, `{proxy+}` a greedy one. */
+  resource: string;
+  fn: FunctionName;
+  /**
+   * `public`: anyone (intake, status, feedback, pages, which check their own session cookies).
+   * Otherwise the roles allowed; on AWS these routes sit behind the Cognito authorizer.
+   */
+  access: 'public' | readonly Role[];
+}
+
+const hub = ['mash', 'manager'] as const;
+
+export const routes: readonly RouteDefinition[] = [
+  // Intake: the public front door.
+  { method: 'POST', resource: '/api/referrals', fn: 'intake', access: 'public' },
+  { method: 'GET', resource: '/api/referrals/{reference}/status', fn: 'intake', access: 'public' },
+  { method: 'POST', resource: '/api/feedback', fn: 'intake', access: 'public' },
+  { method: 'GET', resource: '/api/openapi.json', fn: 'intake', access: 'public' },
+
+  // The hub's read side.
+  { method: 'GET', resource: '/api/cases', fn: 'cases', access: hub },
+  { method: 'GET', resource: '/api/cases/{id}', fn: 'cases', access: hub },
+
+  // Pages (server-rendered; staff pages check the session cookie themselves).
+  { method: 'GET', resource: '/', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/refer', fn: 'pages', access: 'public' },
+  { method: 'POST', resource: '/refer', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/refer/{step+}', fn: 'pages', access: 'public' },
+  { method: 'POST', resource: '/refer/{step+}', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/feedback', fn: 'pages', access: 'public' },
+  { method: 'POST', resource: '/feedback', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/workbench', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/workbench/{path+}', fn: 'pages', access: 'public' },
+  { method: 'POST', resource: '/workbench/{path+}', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/assets/{path+}', fn: 'pages', access: 'public' },
+];
+
+/** Matches a concrete path against a resource pattern; returns the path parameters or undefined. */
+export function matchResource(resource: string, path: string): Record<string, string> | undefined {
+  const patternParts = resource.split('/').filter(Boolean);
+  const pathParts = path.split('/').filter(Boolean);
+  const params: Record<string, string> = {};
+  for (let i = 0; i < patternParts.length; i++) {
+    const pattern = patternParts[i]!;
+    const greedy = /^\{(.+)\+\}$/.exec(pattern);
+    if (greedy) {
+      if (i !== patternParts.length - 1 || pathParts.length <= i) return undefined;
+      params[greedy[1]!] = pathParts.slice(i).map(decodeSegment).join('/');
+      return params;
+    }
+    const part = pathParts[i];
+    if (part === undefined) return undefined;
+    const param = /^\{(.+)\}$/.exec(pattern);
+    if (param) params[param[1]!] = decodeSegment(part);
+    else if (pattern !== part) return undefined;
+  }
+  return pathParts.length === patternParts.length ? params : undefined;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The route for a method and path, and its path parameters; `methodNotAllowed` when only the method is wrong. */
+export function findRoute(
+  method: string,
+  path: string,
+): { route: RouteDefinition; pathParameters: Record<string, string> } | { methodNotAllowed: true } | undefined {
+  let pathMatched = false;
+  // Literal resources win over parameterised ones, as in API Gateway.
+  const ordered = [...routes].sort((a, b) => specificity(b.resource) - specificity(a.resource));
+  for (const route of ordered) {
+    const pathParameters = matchResource(route.resource, path);
+    if (!pathParameters) continue;
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { route, pathParameters };
+    pathMatched = true;
+  }
+  return pathMatched ? { methodNotAllowed: true } : undefined;
+}
+
+function specificity(resource: string): number {
+  return resource
+    .split('/')
+    .filter(Boolean)
+    .reduce((score, part) => score * 3 + (part.endsWith('+}') ? 0 : part.startsWith('{') ? 1 : 2), 1);
+}
