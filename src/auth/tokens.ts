@@ -3,7 +3,13 @@
  * user pool's published keys; in the local hub, against the key pair the hub made at start. Issuer,
  * audience, expiry and algorithm (RS256 only) are always checked, against the hub's clock.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import { AGENCIES, type Agency, ROLES, type Role } from '../domain/codes.ts';
 import type { Clock } from '../platform/clock.ts';
 
@@ -69,7 +75,8 @@ export function createTokenVerifier(config: TokenVerifierConfig, clock: Clock) {
 }
 
 export function principalFromClaims(payload: JWTPayload): Principal {
-  if (payload.token_use !== undefined && payload.token_use !== 'id') throw new InvalidTokenError('ERR_TOKEN_USE');
+  if (payload.token_use !== undefined && payload.token_use !== 'id')
+    throw new InvalidTokenError('ERR_TOKEN_USE');
   const groups = payload[GROUPS_CLAIM];
   const roles = Array.isArray(groups) ? groups.filter((g): g is Role => ROLES.includes(g as Role)) : [];
   const agencyClaim = payload[AGENCY_CLAIM];

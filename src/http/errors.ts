@@ -44,11 +44,16 @@ export const badRequest = (message: string, details?: ErrorDetail[]) =>
   new HttpError(400, 'VALIDATION_FAILED', message, details ? { details } : {});
 export const unauthorized = (message = 'Sign in to use this service: send a valid bearer token.') =>
   new HttpError(401, 'UNAUTHORIZED', message, { headers: { 'WWW-Authenticate': 'Bearer' } });
-export const forbidden = (message = 'Your role does not allow this.') => new HttpError(403, 'FORBIDDEN', message);
+export const forbidden = (message = 'Your role does not allow this.') =>
+  new HttpError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found.') => new HttpError(404, 'NOT_FOUND', message);
 export const conflict = (code: string, message: string) => new HttpError(409, code, message);
 export const payloadTooLarge = (limitBytes: number) =>
   new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes / 1024} KiB.`);
 
 export const internalError = () =>
-  new HttpError(500, 'INTERNAL_ERROR', 'Something went wrong on our side. Nothing you sent was stored twice; try again.');
+  new HttpError(
+    500,
+    'INTERNAL_ERROR',
+    'Something went wrong on our side. Nothing you sent was stored twice; try again.',
+  );

@@ -1,0 +1,33 @@
+/** Opaque, unguessable values the hub hands out: case ids, references, receipt tokens. */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+
+/** Crockford base32 without I, L, O, U: easy to read out over the phone. */
+const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A referral reference like `MASH-7K3Q-9XBD` (40 bits of randomness; uniqueness is enforced on write). */
+export function newReference(): string {
+  const bytes = randomBytes(8);
+  let body = '';
+  for (const byte of bytes) body += REFERENCE_ALPHABET[byte % 32];
+  return `MASH-${body.slice(0, 4)}-${body.slice(4, 8)}`;
+}
+
+export const REFERENCE_PATTERN = /^MASH-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+
+export function newCaseId(): string {
+  return randomUUID();
+}
+
+export function newReceiptToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function tokenMatches(token: string, expectedHash: string): boolean {
+  const actual = Buffer.from(hashToken(token), 'hex');
+  const expected = Buffer.from(expectedHash, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

@@ -1,0 +1,108 @@
+/**
+ * Request and response schemas of the JSON API, keyed by route. The handlers validate with them and
+ * the OpenAPI 3.1 document is generated from them, so the document cannot drift from the code.
+ */
+import { z } from 'zod';
+import { CASE_STATUSES, OUTCOMES, RAG_RATINGS } from '../domain/codes.ts';
+import { referralSchema } from '../domain/referral.ts';
+
+const instant = z.iso
+  .datetime()
+  .meta({ description: 'ISO-8601 instant in UTC, e.g. 2026-05-27T07:45:00.000Z' });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const referralReceiptSchema = z
+  .object({
+    reference: z.string(),
+    receiptToken: z
+      .string()
+      .meta({ description: 'Shown once; lets the referrer check the status and give feedback' }),
+    status: z.literal('received'),
+    receivedAt: instant,
+    decisionDueAt: instant,
+  })
+  .meta({ id: 'ReferralReceipt' });
+
+export const referralStatusSchema = z
+  .object({
+    reference: z.string(),
+    status: z.enum(CASE_STATUSES),
+    outcome: z.enum(OUTCOMES).optional(),
+    outcomeDescription: z.string().optional(),
+  })
+  .meta({ id: 'ReferralStatus' });
+
+export const feedbackSchema = z
+  .object({
+    reference: z
+      .string({ error: 'Enter your referral reference' })
+      .trim()
+      .min(1, { error: 'Enter your referral reference' })
+      .max(40),
+    receiptToken: z
+      .string({ error: 'Enter the receipt token you were given' })
+      .trim()
+      .min(1, { error: 'Enter the receipt token you were given' })
+      .max(200),
+    helpful: z.boolean({ error: 'Select yes if the service helped you' }),
+    rating: z
+      .number({ error: 'Rating must be a whole number from 1 to 5' })
+      .int({ error: 'Rating must be a whole number from 1 to 5' })
+      .min(1, { error: 'Rating must be a whole number from 1 to 5' })
+      .max(5, { error: 'Rating must be a whole number from 1 to 5' })
+      .optional(),
+    comment: z
+      .string({ error: 'Comment must be text' })
+      .trim()
+      .max(2000, { error: 'Comment must be 2000 characters or fewer' })
+      .optional(),
+  })
+  .meta({ id: 'Feedback' });
+
+export const caseSummarySchema = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    status: z.enum(CASE_STATUSES),
+    rag: z.enum(RAG_RATINGS).nullable(),
+    receivedAt: instant,
+    decisionDueAt: instant,
+    overdue: z.boolean(),
+    reReferral: z.boolean(),
+  })
+  .meta({ id: 'CaseSummary' });
+
+export const caseListSchema = z
+  .object({ items: z.array(caseSummarySchema), nextCursor: z.string().optional() })
+  .meta({ id: 'CaseList' });
+
+const booleanQuery = z.enum(['true', 'false'], { error: 'Use true or false' });
+
+export const caseListQuerySchema = z.object({
+  status: z.enum(CASE_STATUSES, { error: `Use one of ${CASE_STATUSES.join(', ')}` }).optional(),
+  rag: z.enum(RAG_RATINGS, { error: `Use one of ${RAG_RATINGS.join(', ')}` }).optional(),
+  overdue: booleanQuery.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, { error: 'Use a whole number from 1 to 500' })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(1, { error: 'Use a whole number from 1 to 500' })
+        .max(500, { error: 'Use a whole number from 1 to 500' }),
+    )
+    .optional(),
+  cursor: z.string().max(2048, { error: 'Use the nextCursor of the previous page' }).optional(),
+});
+
+export { referralSchema };

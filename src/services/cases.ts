@@ -1,0 +1,94 @@
+/**
+ * The hub's read side: the queue and the case page. Every read is audited before data is returned,
+ * so no case is ever shown without a record of who saw it.
+ */
+import type { Principal } from '../auth/tokens.ts';
+import type { Actor, AuditRecord, CaseRecord } from '../domain/case.ts';
+import type { CaseStatus, Rag, Role } from '../domain/codes.ts';
+import { isOverdue } from '../domain/timescales.ts';
+import { documents, resourceName } from '../platform/clients.ts';
+import { hubClock } from '../platform/clock.ts';
+import { caseTable, limits } from '../resources.ts';
+import type { CaseStore } from '../store/case-store.ts';
+import { DynamoCaseStore } from '../store/dynamo-case-store.ts';
+
+let store: CaseStore | undefined;
+export function caseStore(): CaseStore {
+  store ??= new DynamoCaseStore(documents(), resourceName(caseTable.envVar));
+  return store;
+}
+
+export function actorOf(principal: Principal, allowed: readonly Role[]): Actor {
+  const role =
+    principal.roles.find((candidate) => allowed.includes(candidate)) ?? principal.roles[0] ?? 'mash';
+  return { id: principal.sub, role, ...(principal.agency ? { agency: principal.agency } : {}) };
+}
+
+export interface CaseListItem {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  rag: Rag | null;
+  receivedAt: string;
+  decisionDueAt: string;
+  overdue: boolean;
+  reReferral: boolean;
+}
+
+export function isCaseOverdue(record: Pick<CaseRecord, 'status' | 'decisionDueAt'>, now: Date): boolean {
+  return record.status !== 'decided' && isOverdue(new Date(record.decisionDueAt), now);
+}
+
+export async function listCases(
+  actor: Actor,
+  query: { status?: CaseStatus; rag?: Rag; overdue?: boolean; limit?: number; cursor?: string },
+): Promise<{ items: CaseListItem[]; nextCursor?: string }> {
+  const now = hubClock.now();
+  const page = await caseStore().listCases({
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.rag ? { rag: query.rag } : {}),
+    ...(query.overdue ? { overdueAt: now.toISOString() } : {}),
+    limit: query.limit ?? limits.defaultPageSize,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  const at = now.toISOString();
+  await caseStore().appendAudit(page.items.map((record) => auditOf(actor, record.id, at, 'case.listed')));
+  const items = page.items
+    .map((record) => ({
+      id: record.id,
+      reference: record.reference,
+      status: record.status,
+      rag: record.rag,
+      receivedAt: record.receivedAt,
+      decisionDueAt: record.decisionDueAt,
+      overdue: isCaseOverdue(record, now),
+      reReferral: record.reReferral,
+    }))
+    // overdue=false means "not overdue"; the index cannot express that, so it is a filter here.
+    .filter((item) => query.overdue !== false || !item.overdue);
+  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
+}
+
+export type CaseView = Omit<CaseRecord, 'receiptTokenHash' | 'subjectIdentityKeys' | 'version'> & {
+  overdue: boolean;
+};
+
+export async function viewCase(actor: Actor, id: string): Promise<CaseView | undefined> {
+  const record = await caseStore().getCase(id);
+  if (!record) return undefined;
+  const now = hubClock.now();
+  await caseStore().appendAudit([auditOf(actor, id, now.toISOString(), 'case.viewed')]);
+  const { receiptTokenHash: _hash, subjectIdentityKeys: _keys, version: _version, ...view } = record;
+  return { ...view, overdue: isCaseOverdue(record, now) };
+}
+
+function auditOf(actor: Actor, caseId: string, at: string, action: string): AuditRecord {
+  return {
+    caseId,
+    at,
+    actor: actor.id,
+    role: actor.role,
+    ...(actor.agency ? { agency: actor.agency } : {}),
+    action,
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * The case store on DynamoDB, keyed as docs/data-model.md describes. Key and index names come from
+ * src/resources.ts; this file is the only one that composes key values.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditRecord, CaseRecord } from '../domain/case.ts';
+import { caseTable } from '../resources.ts';
+import {
+  type CasePage,
+  type CaseQuery,
+  type CaseStore,
+  type FeedbackRecord,
+  ReferenceTakenError,
+  type SubjectSighting,
+} from './case-store.ts';
+
+type Item = Record<string, NativeAttributeValue>;
+
+const [byDue, byStatus, openByDue] = ['byDue', 'byStatus', 'openByDue'].map((name) => {
+  const index = caseTable.indexes.find((candidate) => candidate.indexName === name);
+  if (!index) throw new Error(`caseTable has no index ${name}`);
+  return index;
+}) as [
+  (typeof caseTable.indexes)[number],
+  (typeof caseTable.indexes)[number],
+  (typeof caseTable.indexes)[number],
+];
+
+export const keys = {
+  case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  reference: (reference: string) => ({ pk: `REF#${reference}`, sk: 'REF' }),
+  sighting: (s: SubjectSighting) => ({
+    pk: `SUBJECT#${s.identityKey}`,
+    sk: `RECEIVED#${s.receivedAt}#${s.caseId}`,
+  }),
+  audit: (record: AuditRecord) => ({ pk: `CASE#${record.caseId}`, sk: `AUDIT#${record.at}#${randomUUID()}` }),
+  feedback: (caseId: string, at: string) => ({ pk: `CASE#${caseId}`, sk: `FEEDBACK#${at}#${randomUUID()}` }),
+};
+
+/** The attributes that place a case in the queue indexes; `openPk` is absent once decided (sparse index). */
+export function caseIndexAttributes(record: CaseRecord): Item {
+  const dueListSk = `${record.decisionDueAt}#${record.id}`;
+  return {
+    dueListPk: 'CASES',
+    dueListSk,
+    statusPk: `STATUS#${record.status}`,
+    ...(record.status === 'decided' ? {} : { openPk: 'OPEN' }),
+    receiptMonthPk: `RECEIVED#${record.receivedAt.slice(0, 7)}`,
+    receiptSk: `${record.receivedAt}#${record.id}`,
+  };
+}
+
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'type',
+  'dueListPk',
+  'dueListSk',
+  'statusPk',
+  'openPk',
+  'receiptMonthPk',
+  'receiptSk',
+  'inboxPk',
+  'inboxSk',
+  'expiresAt',
+];
+
+function stripStorage<T>(item: Item): T {
+  const copy: Item = { ...item };
+  for (const attribute of STORAGE_ATTRIBUTES) delete copy[attribute];
+  return copy as T;
+}
+
+export class DynamoCaseStore implements CaseStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string) {
+    this.client = client;
+    this.tableName = tableName;
+  }
+
+  async createCase(record: CaseRecord, sightings: SubjectSighting[], audit: AuditRecord): Promise<void> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.case(record.id), type: 'case', ...record, ...caseIndexAttributes(record) },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.reference(record.reference), type: 'reference', caseId: record.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...sightings.map((sighting) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.sighting(sighting), type: 'sighting', ...sighting },
+              },
+            })),
+            { Put: { TableName: this.tableName, Item: { ...keys.audit(audit), type: 'audit', ...audit } } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed'
+      ) {
+        throw new ReferenceTakenError();
+      }
+      throw error;
+    }
+  }
+
+  async findSightings(identityKey: string, fromDate: string): Promise<SubjectSighting[]> {
+    // Sort keys hold UTC instants; a London date can start up to an hour earlier in UTC, so the range
+    // starts a day early and the exact London-date test is applied to the results.
+    const from = new Date(Date.parse(`${fromDate}T00:00:00Z`) - 24 * 3600 * 1000).toISOString();
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk >= :from',
+      ExpressionAttributeValues: { ':pk': `SUBJECT#${identityKey}`, ':from': `RECEIVED#${from}` },
+    });
+    return items.map((item) => stripStorage<SubjectSighting>(item)).filter((s) => s.receivedDate >= fromDate);
+  }
+
+  async getCase(id: string): Promise<CaseRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.case(id) }),
+    );
+    return Item ? stripStorage<CaseRecord>(Item) : undefined;
+  }
+
+  async getCaseByReference(reference: string): Promise<CaseRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.reference(reference) }),
+    );
+    return Item ? this.getCase(String(Item.caseId)) : undefined;
+  }
+
+  async listCases(query: CaseQuery): Promise<CasePage> {
+    const names: Record<string, string> = {};
+    const values: Record<string, NativeAttributeValue> = {};
+    let indexName: string;
+    let keyCondition: string;
+    if (query.overdueAt) {
+      indexName = openByDue.indexName;
+      names['#pk'] = openByDue.partitionKey.name;
+      names['#sk'] = openByDue.sortKey.name;
+      values[':pk'] = 'OPEN';
+      // `<due>#<id>` < `<now>#~` exactly when due <= now: ISO instants sort as text and '~' follows every id character.
+      values[':upTo'] = `${query.overdueAt}#~`;
+      keyCondition = '#pk = :pk AND #sk < :upTo';
+    } else if (query.status) {
+      indexName = byStatus.indexName;
+      names['#pk'] = byStatus.partitionKey.name;
+      values[':pk'] = `STATUS#${query.status}`;
+      keyCondition = '#pk = :pk';
+    } else {
+      indexName = byDue.indexName;
+      names['#pk'] = byDue.partitionKey.name;
+      values[':pk'] = 'CASES';
+      keyCondition = '#pk = :pk';
+    }
+    const filters: string[] = [];
+    if (query.rag) {
+      names['#rag'] = 'rag';
+      values[':rag'] = query.rag;
+      filters.push('#rag = :rag');
+    }
+    if (query.overdueAt && query.status) {
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+      filters.push('#status = :status');
+    }
+
+    const items: Item[] = [];
+    let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
+    // A cursor must continue the same listing: same index, same partition.
+    if (startKey && startKey[names['#pk']!] !== values[':pk'])
+      throw new InvalidCursorError('cursor belongs to another listing');
+    // A filter can leave a DynamoDB page short; keep reading until the caller's page is full.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: keyCondition,
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          Limit: query.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < query.limit);
+
+    return {
+      items: items.map((item) => stripStorage<CaseRecord>(item)),
+      ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}),
+    };
+  }
+
+  async appendAudit(records: AuditRecord[]): Promise<void> {
+    for (let start = 0; start < records.length; start += 25) {
+      let requests: Item[] | undefined = records.slice(start, start + 25).map((record) => ({
+        PutRequest: { Item: { ...keys.audit(record), type: 'audit', ...record } },
+      }));
+      for (let attempt = 0; requests && requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('audit records could not be written');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
+        );
+        requests = result.UnprocessedItems?.[this.tableName] as Item[] | undefined;
+      }
+    }
+  }
+
+  async listAudit(caseId: string): Promise<AuditRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':prefix': 'AUDIT#' },
+    });
+    return items.map((item) => stripStorage<AuditRecord>(item));
+  }
+
+  async addFeedback(caseId: string, feedback: FeedbackRecord, audit: AuditRecord): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.feedback(caseId, feedback.at), type: 'feedback', caseId, ...feedback },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: { ...keys.audit(audit), type: 'audit', ...audit } } },
+        ],
+      }),
+    );
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function encodeCursor(key: Item): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export class InvalidCursorError extends Error {}
+
+function decodeCursor(cursor: string): Item {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const values = Object.values(parsed);
+      if (values.length > 0 && values.length <= 4 && values.every((v) => typeof v === 'string'))
+        return parsed as Item;
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
+}

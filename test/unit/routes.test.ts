@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { functions } from '../../src/resources.ts';
+import { findRoute, matchResource, routes } from '../../src/routes.ts';
+
+describe('route table', () => {
+  it('matches path parameters and greedy paths', () => {
+    expect(matchResource('/api/cases/{id}', '/api/cases/abc')).toEqual({ id: 'abc' });
+    expect(matchResource('/api/cases/{id}', '/api/cases/abc/extra')).toBeUndefined();
+    expect(matchResource('/assets/{path+}', '/assets/fonts/a.woff2')).toEqual({ path: 'fonts/a.woff2' });
+    expect(matchResource('/assets/{path+}', '/assets')).toBeUndefined();
+    expect(matchResource('/api/referrals/{reference}/status', '/api/referrals/MASH%2D1/status')).toEqual({
+      reference: 'MASH-1',
+    });
+  });
+
+  it('prefers literal resources and tells a wrong method from an unknown path', () => {
+    const found = findRoute('GET', '/api/openapi.json');
+    expect(found && 'route' in found && found.route.resource).toBe('/api/openapi.json');
+    expect(findRoute('DELETE', '/api/referrals')).toEqual({ methodNotAllowed: true });
+    expect(findRoute('GET', '/api/nothing-here')).toBeUndefined();
+  });
+
+  it('has no duplicate routes, and staff routes name roles', () => {
+    const keys = routes.map((route) => `${route.method} ${route.resource}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const route of routes.filter((r) => r.resource.startsWith('/api/cases'))) {
+      expect(route.access).not.toBe('public');
+    }
+  });
+
+  it('routes only to functions that are defined', () => {
+    const names = new Set(functions.map((fn) => fn.name));
+    for (const route of routes) expect(names.has(route.fn)).toBe(true);
+  });
+});
