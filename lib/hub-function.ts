@@ -1,0 +1,274 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { FunctionDefinition } from '../src/resources.ts';
+import type { HubTable } from './case-store.ts';
+import type { ReportsBucket } from './reports-bucket.ts';
+import type { HubQueue } from './work-queues.ts';
+
+export type TableAccess = 'read' | 'readWrite';
+export type QueueAccess = 'send' | 'consume';
+export type BucketAccess = 'read' | 'readWrite';
+
+/** A folder copied into the bundle: `from` is relative to the project root, `to` to the bundle root. */
+export interface BundledFolder {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The settings handlers read their token verifier from (src/auth/tokens.ts). */
+export interface AuthSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUrl: string;
+}
+
+export interface HubFunctionProps {
+  readonly definition: FunctionDefinition;
+  /** Where package.json, package-lock.json and the entry paths of `functions` are rooted. */
+  readonly projectRoot: string;
+  /** The key the function's log group is encrypted with. */
+  readonly logKey: IKey;
+  readonly logRetention?: RetentionDays;
+  /** Caps the function's concurrency (and reserves it); unreserved by default. */
+  readonly reservedConcurrentExecutions?: number;
+  /** Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT. */
+  readonly bundledFolders?: readonly BundledFolder[];
+  readonly powertoolsLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  readonly metricsNamespace?: string;
+}
+
+const TABLE_READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const KEY_DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+// Spelled out rather than `kms:GenerateDataKey*`: the same rights, and no wildcard to explain.
+const KEY_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
+
+/**
+ * Every Lambda function of the hub: Node.js 24 on arm64, bundled locally by esbuild as minified ESM with
+ * source maps, its own encrypted log group, X-Ray tracing and the Powertools settings, sized by its
+ * definition in src/resources.ts. Its role starts with nothing but its own log group; the `bind*`
+ * helpers set the environment variable a definition names and grant the least access that serves it.
+ */
+export class HubFunction extends NodejsFunction {
+  readonly definition: FunctionDefinition;
+
+  constructor(scope: Construct, id: string, props: HubFunctionProps) {
+    const { definition, projectRoot } = props;
+    requireLocalEsbuild(projectRoot);
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      encryptionKey: props.logKey,
+      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // No AWS managed policy: the only standing right is writing to this function's own log group.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `MASH hub ${definition.name} function`,
+    });
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const bundledFolders = props.bundledFolders ?? [];
+
+    super(scope, id, {
+      entry: join(projectRoot, definition.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: definition.memoryMB,
+      timeout: Duration.seconds(definition.timeoutSeconds),
+      description: `MASH hub: ${definition.name}`,
+      role,
+      logGroup,
+      tracing: Tracing.ACTIVE,
+      ...(props.reservedConcurrentExecutions !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
+        : {}),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `mash-${definition.name}`,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'MashHub',
+        POWERTOOLS_LOG_LEVEL: props.powertoolsLogLevel ?? 'INFO',
+        // Stack traces in the logs point into the sources, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        // Bundled CommonJS dependencies still call require(); ESM has none unless we make one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        target: 'node24',
+        // The nodejs24.x runtime carries AWS SDK v3; bundling it would only grow the cold start.
+        externalModules: ['@aws-sdk/*'],
+        forceDockerBundling: false,
+        ...(bundledFolders.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  bundledFolders.map((folder) =>
+                    copyFolderCommand(join(inputDir, folder.from), join(outputDir, folder.to)),
+                  ),
+              },
+            }
+          : {}),
+      },
+    });
+    this.definition = definition;
+
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement CDK adds for active tracing uses Resource *: xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+
+  /** Names the table in the definition's environment variable and grants read or read-write data access. */
+  bindTable(table: HubTable, access: TableAccess): this {
+    this.addEnvironment(table.definition.envVar, table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS],
+        resources: [table.tableArn],
+      }),
+    );
+    if (table.definition.indexes.length > 0) {
+      // Each index by name: no `index/*` wildcard, and only Query (the access patterns never Scan).
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: table.definition.indexes.map((index) => `${table.tableArn}/index/${index.indexName}`),
+        }),
+      );
+    }
+    if (table.encryptionKey) this.grantKeyUse(table.encryptionKey, 'dynamodb', access === 'readWrite');
+    return this;
+  }
+
+  /** Names the queue URL in the definition's environment variable and grants sending or consuming. */
+  bindQueue(queue: HubQueue, access: QueueAccess): this {
+    this.addEnvironment(queue.definition.envVar, queue.queueUrl);
+    if (access === 'send') this.grantSend(queue);
+    else this.grantConsume(queue);
+    return this;
+  }
+
+  /** Names the bucket in its environment variable and grants reading, or reading and writing, the exports. */
+  bindBucket(reports: ReportsBucket, access: BucketAccess): this {
+    const { bucket, definition } = reports;
+    this.addEnvironment(definition.envVar, bucket.bucketName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject'],
+        resources: [reports.objectsArn],
+      }),
+    );
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${definition.prefix}*`] } },
+      }),
+    );
+    this.grantKeyUse(reports.key, 's3', access === 'readWrite');
+    Validations.of(this.role!).acknowledge({
+      id: reports.objectsWildcardFinding,
+      reason: `Object keys of the exports are only known at run time; the grant is limited to the ${definition.prefix} prefix.`,
+    });
+    return this;
+  }
+
+  /** Lets the function send to a queue (and encrypt for it): SendMessage only. */
+  grantSend(queue: IQueue): this {
+    this.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    if (queue.encryptionMasterKey) this.grantKeyUse(queue.encryptionMasterKey, 'sqs', true);
+    return this;
+  }
+
+  /** Lets the function receive and delete a queue's messages. */
+  grantConsume(queue: IQueue): this {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+        ],
+        resources: [queue.queueArn],
+      }),
+    );
+    if (queue.encryptionMasterKey) this.grantKeyUse(queue.encryptionMasterKey, 'sqs', false);
+    return this;
+  }
+
+  /** The token verifier's settings (src/auth/tokens.ts reads them from these variables). */
+  useAuth(auth: AuthSettings): this {
+    this.addEnvironment('AUTH_ISSUER', auth.issuer);
+    this.addEnvironment('AUTH_AUDIENCE', auth.audience);
+    this.addEnvironment('AUTH_JWKS_URL', auth.jwksUrl);
+    return this;
+  }
+
+  /** Use of a key, and only through the service whose data it protects. */
+  private grantKeyUse(key: IKey, service: 'dynamodb' | 'sqs' | 's3', encrypt: boolean): void {
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: encrypt ? [...KEY_DECRYPT_ACTIONS, ...KEY_ENCRYPT_ACTIONS] : KEY_DECRYPT_ACTIONS,
+        resources: [key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `${service}.${Stack.of(this).region}.amazonaws.com` },
+        },
+      }),
+    );
+  }
+}
+
+/**
+ * NodejsFunction quietly falls back to bundling in Docker when esbuild is not installed (and builds the
+ * image even when bundling is skipped). The hub never bundles in Docker, so a missing esbuild is an error.
+ */
+function requireLocalEsbuild(projectRoot: string): void {
+  try {
+    createRequire(join(projectRoot, 'package.json')).resolve('esbuild');
+  } catch {
+    throw new Error(
+      `esbuild is not installed under ${projectRoot}: run npm ci (bundling never falls back to Docker)`,
+    );
+  }
+}
+
+/** A copy that works wherever the bundling runs (bash or cmd), with Node's own fs. */
+function copyFolderCommand(from: string, to: string): string {
+  const script =
+    "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true, dereference: true })";
+  return `node -e "${script}" "${from}" "${to}"`;
+}

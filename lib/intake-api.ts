@@ -1,0 +1,429 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  EndpointType,
+  type IResource,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  type RequestValidator,
+  ResponseType,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import {
+  badRequest,
+  forbidden,
+  internalError,
+  notFound,
+  payloadTooLarge,
+  unauthorized,
+} from '../src/http/errors.ts';
+import { type FunctionName, limits } from '../src/resources.ts';
+import type { RouteDefinition } from '../src/routes.ts';
+import type { Alerts } from './alerts.ts';
+
+export interface IntakeApiProps {
+  readonly routes: readonly RouteDefinition[];
+  /** The function behind each route's `fn`; a route whose function is not built yet is left out. */
+  readonly handlers: ReadonlyMap<FunctionName, IFunction>;
+  /** Its tokens are what the authorizer accepts on every route that is not public. */
+  readonly userPool: IUserPool;
+  readonly logKey: IKey;
+  readonly alerts?: Alerts;
+  /** Defaults to `prod`; part of every URL on the execute-api endpoint. */
+  readonly stageName?: string;
+  /** Steady requests per second and burst the stage accepts before answering 429. */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Requests one IP may make to the rate-limited routes in 5 minutes before WAF answers 429. */
+  readonly publicRequestsPerIpPer5Minutes?: number;
+  /**
+   * Path prefixes of the anonymous routes WAF rate-limits per IP. Each must lead to a public route.
+   * Staff pages are public to API Gateway too (they check their session cookie) but are left out: a
+   * whole MASH team may sit behind one council address.
+   */
+  readonly rateLimitedPrefixes?: readonly string[];
+  readonly logRetention?: RetentionDays;
+}
+
+const JSON_HEADERS = {
+  'Content-Type': "'application/json'",
+  'Cache-Control': "'no-store'",
+  'X-Content-Type-Options': "'nosniff'",
+};
+
+/**
+ * The access log: who called which route, when, with what result. Never a body, a query string (the
+ * status route's receipt token travels there) or a concrete path (it names a case): only the route's
+ * resource template.
+ */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTimeEpoch',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+  principal: '$context.authorizer.claims.sub',
+  wafStatus: '$context.waf.status',
+  xrayTraceId: '$context.xrayTraceId',
+};
+
+/**
+ * The hub's front door: a regional REST API built from src/routes.ts. Each route's resource becomes a
+ * path (`{param}` and `{param+}` included) with a Lambda proxy integration to its function; every route
+ * not open to the public sits behind the Cognito authorizer. API Gateway's own refusals (401, 403, an
+ * unknown route's 404, 413, 429, 5xx) answer in the CONTRACT's error shape. The stage is throttled,
+ * traced, access-logged as JSON to an encrypted log group and guarded by a WAF web ACL with AWS managed
+ * rules and a per-IP rate limit on the public write routes.
+ */
+export class IntakeApi extends Construct {
+  readonly restApi: RestApi;
+  readonly stageName: string;
+  readonly webAcl: CfnWebACL;
+  readonly authorizer: CognitoUserPoolsAuthorizer;
+
+  constructor(scope: Construct, id: string, props: IntakeApiProps) {
+    super(scope, id);
+    this.stageName = props.stageName ?? 'prod';
+    const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logKey,
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.restApi = new RestApi(this, 'Api', {
+      description: 'MASH hub: referrals, cases and pages',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // The account-level role API Gateway needs to write execution logs.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // GOV.UK Frontend's images and fonts leave the pages function base64-encoded.
+      binaryMediaTypes: ['image/*', 'font/*'],
+      deployOptions: {
+        stageName: this.stageName,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        // Execution logs at INFO with data tracing would hold request bodies: never.
+        dataTraceEnabled: false,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          "API Gateway's account-level logging role: AWS maintains this policy for exactly this role, which only " +
+          'apigateway.amazonaws.com can assume.',
+      });
+    }
+
+    // API Gateway would create the execution log group itself, unencrypted and kept forever.
+    const executionLogs = new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${this.stageName}`,
+      encryptionKey: props.logKey,
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.restApi.deploymentStage.node.addDependency(executionLogs);
+
+    this.authorizer = new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+      cognitoUserPools: [props.userPool],
+      identitySource: 'method.request.header.Authorization',
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    // Attached to every method, so a required parameter or a body model added later takes effect. No body
+    // model today: API Gateway's own 400 would answer before the handlers could give a body over 256 KiB
+    // its 413, or list every invalid field in `details` (CONTRACT.md); the handlers validate bodies.
+    const validator = this.restApi.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    this.addRoutes(props.routes, props.handlers, validator);
+    this.addGatewayResponses();
+    this.webAcl = this.addFirewall(
+      rateLimitedPrefixes(props.routes, props.rateLimitedPrefixes ?? ANONYMOUS_PREFIXES),
+      props.publicRequestsPerIpPer5Minutes ?? 100,
+      props.logKey,
+    );
+
+    if (props.alerts) {
+      props.alerts.whenAboveZero(
+        this,
+        'ServerErrors',
+        this.restApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'The hub API answered 5xx',
+      );
+    }
+  }
+
+  /**
+   * The URL of a path on the stage, built from the API id and the stage's name rather than the stage
+   * itself: the user pool client's callback URLs need it, and the functions behind the stage need the client.
+   */
+  urlForPath(path: string): string {
+    const stack = Stack.of(this);
+    return `https://${this.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}/${this.stageName}${path}`;
+  }
+
+  private addRoutes(
+    routes: readonly RouteDefinition[],
+    handlers: ReadonlyMap<FunctionName, IFunction>,
+    validator: RequestValidator,
+  ): void {
+    const integrations = new Map<FunctionName, LambdaIntegration>();
+    for (const route of routes) {
+      const handler = handlers.get(route.fn);
+      if (!handler) continue;
+      let integration = integrations.get(route.fn);
+      if (!integration) {
+        integration = new LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
+        integrations.set(route.fn, integration);
+      }
+      const resource: IResource =
+        route.resource === '/' ? this.restApi.root : this.restApi.root.resourceForPath(route.resource);
+      const isPublic = route.access === 'public';
+      const method = resource.addMethod(route.method, integration, {
+        requestValidator: validator,
+        ...(isPublic
+          ? { authorizationType: AuthorizationType.NONE }
+          : { authorizationType: AuthorizationType.COGNITO, authorizer: this.authorizer }),
+      });
+      if (isPublic) {
+        const reason =
+          `${route.method} ${route.resource} is public by design (CONTRACT.md): anyone may refer, follow a referral ` +
+          'with its receipt token or give feedback, and the pages check their own session cookie.';
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+        Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+      }
+    }
+  }
+
+  /** API Gateway's own refusals, in the error shape every handler uses (src/http/errors.ts). */
+  private addGatewayResponses(): void {
+    const fixed: Array<[string, ResponseType, string, { toBody(): unknown }, Record<string, string>?]> = [
+      ['Unauthorized', ResponseType.UNAUTHORIZED, '401', unauthorized(), { 'WWW-Authenticate': "'Bearer'" }],
+      ['AccessDenied', ResponseType.ACCESS_DENIED, '403', forbidden()],
+      ['WafFiltered', ResponseType.of('WAF_FILTERED'), '403', forbidden('The request was refused.')],
+      // API Gateway calls an unknown route (or method) a missing token; the CONTRACT calls it 404.
+      ['UnknownRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', notFound()],
+      ['ResourceNotFound', ResponseType.RESOURCE_NOT_FOUND, '404', notFound()],
+      ['RequestTooLarge', ResponseType.REQUEST_TOO_LARGE, '413', payloadTooLarge(limits.maxBodyBytes)],
+      // Only for a model added later; API Gateway's own message may hold unescaped quotes.
+      [
+        'BadRequestBody',
+        ResponseType.BAD_REQUEST_BODY,
+        '400',
+        badRequest('The request body is not valid for this route.'),
+      ],
+      [
+        'BadRequestParameters',
+        ResponseType.BAD_REQUEST_PARAMETERS,
+        '400',
+        badRequest('A required parameter is missing.'),
+      ],
+      ['Default5xx', ResponseType.DEFAULT_5XX, '', internalError()],
+    ];
+    for (const [id, type, statusCode, error, headers] of fixed) {
+      this.restApi.addGatewayResponse(id, {
+        type,
+        ...(statusCode ? { statusCode } : {}),
+        responseHeaders: { ...JSON_HEADERS, ...headers },
+        templates: { 'application/json': JSON.stringify(error.toBody()) },
+      });
+    }
+    // API Gateway's message is passed on where it tells the caller what to fix.
+    const passedOn: Array<[string, ResponseType, string, string, string]> = [
+      ['Throttled', ResponseType.THROTTLED, '429', 'TOO_MANY_REQUESTS', '$context.error.messageString'],
+      [
+        'QuotaExceeded',
+        ResponseType.QUOTA_EXCEEDED,
+        '429',
+        'TOO_MANY_REQUESTS',
+        '$context.error.messageString',
+      ],
+      ['Default4xx', ResponseType.DEFAULT_4XX, '', 'BAD_REQUEST', '$context.error.messageString'],
+    ];
+    for (const [id, type, statusCode, code, message] of passedOn) {
+      this.restApi.addGatewayResponse(id, {
+        type,
+        ...(statusCode ? { statusCode } : {}),
+        responseHeaders: JSON_HEADERS,
+        templates: { 'application/json': `{"error":{"code":"${code}","message":${message}}}` },
+      });
+    }
+  }
+
+  /**
+   * A regional web ACL on the stage: AWS's common, known-bad-inputs and IP reputation rules, and a per-IP
+   * rate limit on the public routes people can write to without signing in. The common rule set's 8 KB
+   * body rule only counts: our own limit is 256 KiB, answered with 413 by the handlers.
+   */
+  private addFirewall(limitedPrefixes: readonly string[], ratePer5Minutes: number, logKey: IKey): CfnWebACL {
+    const stack = Stack.of(this);
+    const metric = (name: string) => ({
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `MashHub${name}`,
+    });
+    const managed = (
+      priority: number,
+      name: string,
+      ruleActionOverrides?: CfnWebACL.RuleActionOverrideProperty[],
+    ) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name,
+          ...(ruleActionOverrides ? { ruleActionOverrides } : {}),
+        },
+      },
+      visibilityConfig: metric(name),
+    });
+
+    // On the execute-api endpoint WAF sees the stage in the path; behind a custom domain it does not.
+    const prefixes = limitedPrefixes.flatMap((prefix) => [prefix, `/${this.stageName}${prefix}`]);
+    const byteMatch = (prefix: string) => ({
+      byteMatchStatement: {
+        fieldToMatch: { uriPath: {} },
+        positionalConstraint: 'STARTS_WITH',
+        searchString: prefix.toLowerCase(),
+        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+      },
+    });
+    const scopeDown =
+      prefixes.length === 1
+        ? byteMatch(prefixes[0]!)
+        : { orStatement: { statements: prefixes.map(byteMatch) } };
+
+    const webAcl = new CfnWebACL(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: metric('WebAcl'),
+      customResponseBodies: {
+        TooManyRequests: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify({
+            error: {
+              code: 'TOO_MANY_REQUESTS',
+              message: 'Too many requests from your network; try again in a few minutes.',
+            },
+          }),
+        },
+      },
+      rules: [
+        managed(0, 'AWSManagedRulesAmazonIpReputationList'),
+        {
+          name: 'PublicRoutesRateLimit',
+          priority: 1,
+          action: {
+            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'TooManyRequests' } },
+          },
+          statement: {
+            rateBasedStatement: {
+              limit: ratePer5Minutes,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: scopeDown,
+            },
+          },
+          visibilityConfig: metric('PublicRoutesRateLimit'),
+        },
+        managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        managed(3, 'AWSManagedRulesCommonRuleSet', [
+          { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+        ]),
+      ],
+    });
+
+    const association = new CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.restApi.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+    association.node.addDependency(this.restApi.deploymentStage);
+
+    // WAF keeps what it blocked or counted, never credentials or the receipt token in a query string.
+    const wafLogs = new LogGroup(this, 'WafLogs', {
+      logGroupName: `aws-waf-logs-${stack.stackName}`,
+      encryptionKey: logKey,
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: webAcl.attrArn,
+      // WAF wants the log group ARN without the `:*` that GetAtt adds.
+      logDestinationConfigs: [
+        stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: wafLogs.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { queryString: {} },
+      ],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
+      },
+    });
+    return webAcl;
+  }
+}
+
+/** The anonymous front door: referrals (and their status), feedback, and the pages' forms for both. */
+export const ANONYMOUS_PREFIXES = ['/api/referrals', '/api/feedback', '/refer', '/feedback'] as const;
+
+/** The prefixes, each checked to lead to at least one public route (a renamed route fails the synthesis). */
+export function rateLimitedPrefixes(
+  routes: readonly RouteDefinition[],
+  prefixes: readonly string[],
+): readonly string[] {
+  for (const prefix of prefixes) {
+    const leadsToPublicRoute = routes.some(
+      (route) =>
+        route.access === 'public' && (route.resource === prefix || route.resource.startsWith(`${prefix}/`)),
+    );
+    if (!leadsToPublicRoute)
+      throw new Error(`Rate-limited prefix ${prefix} leads to no public route in src/routes.ts`);
+  }
+  return prefixes;
+}

@@ -1,0 +1,40 @@
+/**
+ * Builds the CDK app the way `npx cdk synth` does (cdk.json's feature flags, cdk-nag attached) into a
+ * temporary cloud assembly, with bundling skipped unless a test asks for it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Stack } from 'aws-cdk-lib';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { createMashApp } from '../../lib/mash-app.ts';
+import { type MashStack, type MashStackProps, projectRoot } from '../../lib/mash-stack.ts';
+
+export const cdkContext: Record<string, unknown> = JSON.parse(
+  readFileSync(join(projectRoot, 'cdk.json'), 'utf8'),
+).context;
+
+export interface SynthResult {
+  stack: MashStack;
+  assembly: CloudAssembly;
+  outdir: string;
+  cleanup: () => void;
+}
+
+export function synthMashApp(stackProps: MashStackProps = {}): SynthResult {
+  const outdir = mkdtempSync(join(tmpdir(), 'mash-cdk-'));
+  const { app, stack } = createMashApp(
+    { outdir, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } },
+    stackProps,
+  );
+  // Throws when cdk-nag (or CDK's own validation) reports an error.
+  const assembly = app.synth();
+  return { stack, assembly, outdir, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/** The logical id CloudFormation knows a construct's resource by. */
+export function logicalId(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
+  const child = construct.node.defaultChild as Parameters<Stack['getLogicalId']>[0] | undefined;
+  if (!child) throw new Error('construct has no default child');
+  return stack.resolve(child.logicalId) as string;
+}
