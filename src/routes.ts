@@ -81,14 +81,18 @@ function decodeSegment(segment: string): string {
 export function findRoute(
   method: string,
   path: string,
-): { route: RouteDefinition; pathParameters: Record<string, string> } | { methodNotAllowed: true } | undefined {
+):
+  | { route: RouteDefinition; pathParameters: Record<string, string> }
+  | { methodNotAllowed: true }
+  | undefined {
   let pathMatched = false;
   // Literal resources win over parameterised ones, as in API Gateway.
   const ordered = [...routes].sort((a, b) => specificity(b.resource) - specificity(a.resource));
   for (const route of ordered) {
     const pathParameters = matchResource(route.resource, path);
     if (!pathParameters) continue;
-    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { route, pathParameters };
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
+      return { route, pathParameters };
     pathMatched = true;
   }
   return pathMatched ? { methodNotAllowed: true } : undefined;

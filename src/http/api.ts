@@ -7,15 +7,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import {
-  bearerToken,
-  createTokenVerifier,
-  InvalidTokenError,
-  type Principal,
-  verifierConfigFromEnv,
-} from '../auth/tokens.ts';
+import { verifyToken } from '../auth/caller.ts';
+import { bearerToken, InvalidTokenError, type Principal } from '../auth/tokens.ts';
 import { toValidationIssues } from '../domain/referral.ts';
-import { hubClock } from '../platform/clock.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
 import { type RouteDefinition, routes } from '../routes.ts';
@@ -76,12 +70,6 @@ function errorResponse(error: HttpError): APIGatewayProxyResult {
   return jsonResponse(error.statusCode, error.toBody(), error.headers);
 }
 
-let verify: ((token: string) => Promise<Principal>) | undefined;
-function tokenVerifier() {
-  verify ??= createTokenVerifier(verifierConfigFromEnv(), hubClock);
-  return verify;
-}
-
 export function lowerCaseHeaders(
   headers: APIGatewayProxyEvent['headers'] | null | undefined,
 ): Record<string, string> {
@@ -100,7 +88,7 @@ export async function authenticate(
   if (!token) throw unauthorized();
   let principal: Principal;
   try {
-    principal = await tokenVerifier()(token);
+    principal = await verifyToken(token);
   } catch (error) {
     if (error instanceof InvalidTokenError)
       throw unauthorized('Your token is not valid or has expired: sign in again.');

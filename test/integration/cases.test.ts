@@ -1,0 +1,120 @@
+/** The hub's read side through the local hub: the queue, its filters and paging, the case page, and their audit. */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { validReferral } from '../helpers/referrals.ts';
+
+let hub: TestHub;
+let mash: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  mash = await hub.token('mash');
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function submitAt(iso: string, immediateDanger = false) {
+  await hub.api('PUT', '/_local/clock', { body: { now: iso } });
+  const response = await hub.api('POST', '/api/referrals', { body: validReferral({ immediateDanger }) });
+  expect(response.status).toBe(201);
+  return response.json as { reference: string; decisionDueAt: string };
+}
+
+describe('GET /api/cases', () => {
+  it('needs a token (401) of a hub role (403)', async () => {
+    expect((await hub.api('GET', '/api/cases')).status).toBe(401);
+    expect((await hub.api('GET', '/api/cases', { token: 'not.a.jwt' })).status).toBe(401);
+    expect((await hub.api('GET', '/api/cases', { token: await hub.token('board') })).status).toBe(403);
+    expect((await hub.api('GET', '/api/cases', { token: await hub.token('agency', 'police') })).status).toBe(403);
+    expect((await hub.api('GET', '/api/cases', { token: await hub.token('manager') })).status).toBe(200);
+  });
+
+  it('sorts by decision deadline, and overdue is exact to the second', async () => {
+    // Red at Monday 16:55 London → due 20:55.
+    const red = await submitAt('2026-06-08T15:55:00.000Z', true);
+    const amber = await submitAt('2026-06-08T09:00:00.000Z');
+    // The hub's clock runs on from the instant it was set to, so the receipt is a few ms after 16:55.
+    expect(red.decisionDueAt).toMatch(/^2026-06-08T19:55:00\.\d{3}Z$/);
+    const due = Date.parse(red.decisionDueAt);
+
+    const list = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items as Array<{
+      decisionDueAt: string;
+      reference: string;
+    }>;
+    const dues = list.map((item) => item.decisionDueAt);
+    expect(dues).toEqual([...dues].sort());
+
+    await hub.api('PUT', '/_local/clock', { body: { now: new Date(due - 1000).toISOString() } });
+    let overdue = (await hub.api('GET', '/api/cases?overdue=true&limit=500', { token: mash })).json.items;
+    expect(overdue.map((item: { reference: string }) => item.reference)).not.toContain(red.reference);
+
+    await hub.api('PUT', '/_local/clock', { body: { now: new Date(due).toISOString() } });
+    overdue = (await hub.api('GET', '/api/cases?overdue=true&limit=500', { token: mash })).json.items;
+    expect(overdue.map((item: { reference: string }) => item.reference)).toContain(red.reference);
+    expect(overdue.every((item: { overdue: boolean }) => item.overdue)).toBe(true);
+    expect(overdue.map((item: { reference: string }) => item.reference)).not.toContain(amber.reference);
+  });
+
+  it('filters by status and rag, and pages with a cursor', async () => {
+    for (let i = 0; i < 5; i++) await submitAt(`2026-07-0${i + 1}T10:00:00.000Z`);
+    const red = (await hub.api('GET', '/api/cases?rag=red&limit=500', { token: mash })).json.items;
+    expect(red.length).toBeGreaterThan(0);
+    expect(red.every((item: { rag: string }) => item.rag === 'red')).toBe(true);
+    const received = (await hub.api('GET', '/api/cases?status=received&limit=500', { token: mash })).json.items;
+    expect(received.every((item: { status: string }) => item.status === 'received')).toBe(true);
+
+    const all = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items;
+    const paged: unknown[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await hub.api('GET', `/api/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: mash });
+      expect(page.status).toBe(200);
+      expect(page.json.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.json.items);
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    expect(paged.map((item) => (item as { id: string }).id)).toEqual(all.map((item: { id: string }) => item.id));
+  });
+
+  it('refuses bad query parameters with the parameter named', async () => {
+    const response = await hub.api('GET', '/api/cases?status=open&rag=purple&limit=0&cursor=abc', { token: mash });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'rag', 'status']);
+    const badCursor = await hub.api('GET', '/api/cases?cursor=bm90LWEtY3Vyc29y', { token: mash });
+    expect(badCursor.status).toBe(400);
+  });
+});
+
+describe('GET /api/cases/ID', () => {
+  it('shows the whole case and records the view in the audit trail', async () => {
+    const created = await submitAt('2026-07-10T10:00:00.000Z');
+    const list = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items;
+    const id = list.find((item: { reference: string }) => item.reference === created.reference).id;
+    const response = await hub.api('GET', `/api/cases/${id}`, { token: mash });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ id, reference: created.reference, status: 'received' });
+    expect(response.json.referral.subjects[0].firstName).toBe('Alex');
+    expect(response.json.receiptTokenHash).toBeUndefined();
+
+    const audit = await hub.documents.send(
+      new QueryCommand({
+        TableName: 'mash-cases',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `CASE#${id}`, ':audit': 'AUDIT#' },
+      }),
+    );
+    const actions = (audit.Items ?? []).map((item) => item.action);
+    expect(actions).toContain('referral.received');
+    expect(actions).toContain('case.listed');
+    expect(actions).toContain('case.viewed');
+    const viewed = audit.Items!.find((item) => item.action === 'case.viewed')!;
+    expect(viewed).toMatchObject({ actor: 'local-mash', role: 'mash' });
+  });
+
+  it('is 404 for an unknown or malformed id', async () => {
+    expect((await hub.api('GET', '/api/cases/00000000-0000-4000-8000-000000000000', { token: mash })).status).toBe(404);
+    expect((await hub.api('GET', '/api/cases/..%2F..%2Fetc', { token: mash })).status).toBe(404);
+  });
+});

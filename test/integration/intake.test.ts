@@ -1,0 +1,217 @@
+/**
+ * Intake end to end through the local hub: HTTP → API Gateway event → the intake handler → the real
+ * DynamoDB Local. Every CONTRACT row for intake, status and feedback, and the bad-input rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { validReferral } from '../helpers/referrals.ts';
+
+let hub: TestHub;
+let staff: string;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  staff = await hub.token('mash');
+});
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function allCases(): Promise<Array<{ id: string; reference: string; rag: string | null; status: string }>> {
+  const response = await hub.api('GET', '/api/cases?limit=500', { token: staff });
+  expect(response.status).toBe(200);
+  return response.json.items;
+}
+
+async function setClock(iso: string) {
+  const response = await hub.api('PUT', '/_local/clock', { body: { now: iso } });
+  expect(response.status).toBe(200);
+}
+
+describe('POST /api/referrals', () => {
+  it('creates a case and answers 201 with the reference, a receipt token and the decision deadline', async () => {
+    await setClock('2026-05-18T09:00:00.000Z'); // Monday 10:00 London (BST)
+    const response = await hub.api('POST', '/api/referrals', { body: validReferral() });
+    expect(response.status).toBe(201);
+    expect(response.json).toEqual({
+      reference: expect.stringMatching(/^MASH-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
+      receiptToken: expect.any(String),
+      status: 'received',
+      receivedAt: expect.stringMatching(/^2026-05-18T09:00:0\d\.\d{3}Z$/),
+      // Unrated: one working day after receipt, the same time on Tuesday.
+      decisionDueAt: expect.stringMatching(/^2026-05-19T09:00:0\d\.\d{3}Z$/),
+    });
+    const cases = await allCases();
+    const stored = cases.find((item) => item.reference === response.json.reference);
+    expect(stored).toMatchObject({ status: 'received', rag: null });
+  });
+
+  it('rates immediate danger red at once, due four hours after receipt, round the clock', async () => {
+    await setClock('2026-05-23T21:30:00.000Z'); // Saturday night
+    const response = await hub.api('POST', '/api/referrals', { body: validReferral({ immediateDanger: true }) });
+    expect(response.status).toBe(201);
+    expect(Date.parse(response.json.decisionDueAt) - Date.parse(response.json.receivedAt)).toBe(4 * 3600 * 1000);
+    const stored = (await allCases()).find((item) => item.reference === response.json.reference);
+    expect(stored?.rag).toBe('red');
+  });
+
+  it('names every invalid field and stores nothing', async () => {
+    const before = (await allCases()).length;
+    const body = validReferral();
+    body.subjects[0]!.dateOfBirth = '2015-13-40';
+    body.concern.categories = [];
+    (body.referrer as Record<string, unknown>).source = 'ZZ';
+    const response = await hub.api('POST', '/api/referrals', { body });
+    expect(response.status).toBe(400);
+    expect(response.json.error.code).toBe('VALIDATION_FAILED');
+    expect(response.json.error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['referrer.source', 'subjects.0.dateOfBirth', 'concern.categories']),
+    );
+    expect((await allCases()).length).toBe(before);
+  });
+
+  it('refuses bodies that are not JSON objects with a clear 4xx', async () => {
+    const notJson = await hub.api('POST', '/api/referrals', {
+      rawBody: '{"immediateDanger":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error.code).toBe('INVALID_JSON');
+    const wrongType = await hub.api('POST', '/api/referrals', {
+      rawBody: 'immediateDanger=false',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(wrongType.status).toBe(415);
+    const array = await hub.api('POST', '/api/referrals', { body: [1, 2] });
+    expect(array.status).toBe(400);
+  });
+
+  it('answers 413 for a body over 256 KiB', async () => {
+    const body = validReferral();
+    body.concern.details = 'x'.repeat(257 * 1024);
+    const response = await hub.api('POST', '/api/referrals', { body });
+    expect(response.status).toBe(413);
+    expect(response.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('keeps hostile text as data', async () => {
+    const body = validReferral();
+    body.subjects[0]!.firstName = '<script>alert("x")</script>';
+    const response = await hub.api('POST', '/api/referrals', { body });
+    expect(response.status).toBe(201);
+    const stored = (await allCases()).find((item) => item.reference === response.json.reference)!;
+    const detail = await hub.api('GET', `/api/cases/${stored.id}`, { token: staff });
+    expect(detail.json.referral.subjects[0].firstName).toBe('<script>alert("x")</script>');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('same key and same body: the same reference and no second case', async () => {
+    const body = validReferral();
+    const key = `test-${Date.now()}`;
+    const first = await hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } });
+    const second = await hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.json).toEqual(first.json);
+    expect((await allCases()).filter((item) => item.reference === first.json.reference)).toHaveLength(1);
+  });
+
+  it('same key and another body: 409', async () => {
+    const key = `test-other-${Date.now()}`;
+    const first = await hub.api('POST', '/api/referrals', { body: validReferral(), headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    const other = validReferral();
+    other.concern.summary = 'A different concern';
+    const second = await hub.api('POST', '/api/referrals', { body: other, headers: { 'Idempotency-Key': key } });
+    expect(second.status).toBe(409);
+    expect(second.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('concurrent duplicates make one case and never a 500', async () => {
+    const before = (await allCases()).length;
+    const body = validReferral();
+    const key = `test-concurrent-${Date.now()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } })),
+    );
+    for (const response of responses) expect([201, 409]).toContain(response.status);
+    const references = new Set(responses.filter((r) => r.status === 201).map((r) => r.json.reference));
+    expect(references.size).toBe(1);
+    expect((await allCases()).length).toBe(before + 1);
+  });
+
+  it('refuses a malformed key', async () => {
+    const response = await hub.api('POST', '/api/referrals', {
+      body: validReferral(),
+      headers: { 'Idempotency-Key': 'has spaces / slashes' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details[0].path).toBe('headers.Idempotency-Key');
+  });
+});
+
+describe('status and feedback', () => {
+  it('shows the referrer the status with the right token only, and no personal data', async () => {
+    const created = await hub.api('POST', '/api/referrals', { body: validReferral() });
+    const { reference, receiptToken } = created.json;
+    const ok = await hub.api('GET', `/api/referrals/${reference}/status?token=${encodeURIComponent(receiptToken)}`);
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ reference, status: 'received' });
+    const wrong = await hub.api('GET', `/api/referrals/${reference}/status?token=not-the-token`);
+    expect(wrong.status).toBe(404);
+    const missing = await hub.api('GET', `/api/referrals/${reference}/status`);
+    expect(missing.status).toBe(400);
+    const unknown = await hub.api('GET', `/api/referrals/MASH-0000-0000/status?token=${receiptToken}`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('records feedback with the right token; a wrong token is 404; a bad rating is 400', async () => {
+    const created = await hub.api('POST', '/api/referrals', { body: validReferral() });
+    const { reference, receiptToken } = created.json;
+    const ok = await hub.api('POST', '/api/feedback', {
+      body: { reference, receiptToken, helpful: true, rating: 5, comment: 'Clear and quick' },
+    });
+    expect(ok.status).toBe(201);
+    const wrong = await hub.api('POST', '/api/feedback', { body: { reference, receiptToken: 'nope', helpful: false } });
+    expect(wrong.status).toBe(404);
+    const bad = await hub.api('POST', '/api/feedback', { body: { reference, receiptToken, helpful: 'yes', rating: 9 } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['helpful', 'rating']);
+  });
+});
+
+describe('re-referrals (DOMAIN.md)', () => {
+  it('flags a subject referred within the 12 months before, by London date', async () => {
+    const subject = validReferral();
+    subject.subjects[0] = { type: 'child', firstName: 'Robin', lastName: 'Rereferred', dateOfBirth: '2014-01-09' };
+    await setClock('2025-06-01T11:00:00.000Z');
+    const first = await hub.api('POST', '/api/referrals', { body: subject });
+    await setClock('2026-06-01T08:00:00.000Z');
+    const within = await hub.api('POST', '/api/referrals', { body: subject });
+
+    const other = validReferral();
+    other.subjects[0] = { type: 'child', firstName: 'Sky', lastName: 'Once', dateOfBirth: '2013-02-10' };
+    await setClock('2025-06-01T11:00:00.000Z');
+    await hub.api('POST', '/api/referrals', { body: other });
+    await setClock('2026-06-02T08:00:00.000Z');
+    const outside = await hub.api('POST', '/api/referrals', { body: other });
+
+    const byReference = new Map((await hub.api('GET', '/api/cases?limit=500', { token: staff })).json.items.map(
+      (item: { reference: string }) => [item.reference, item],
+    ));
+    expect(byReference.get(first.json.reference)).toMatchObject({ reReferral: false });
+    expect(byReference.get(within.json.reference)).toMatchObject({ reReferral: true });
+    expect(byReference.get(outside.json.reference)).toMatchObject({ reReferral: false });
+  });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('publishes an OpenAPI 3.1 document generated from the schemas', async () => {
+    const response = await hub.api('GET', '/api/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.json.openapi).toBe('3.1.0');
+    expect(response.json.paths['/api/referrals'].post.requestBody).toBeDefined();
+    expect(response.json.components.schemas.Referral).toBeDefined();
+  });
+});
