@@ -27,7 +27,9 @@ describe('GET /api/cases', () => {
     expect((await hub.api('GET', '/api/cases')).status).toBe(401);
     expect((await hub.api('GET', '/api/cases', { token: 'not.a.jwt' })).status).toBe(401);
     expect((await hub.api('GET', '/api/cases', { token: await hub.token('board') })).status).toBe(403);
-    expect((await hub.api('GET', '/api/cases', { token: await hub.token('agency', 'police') })).status).toBe(403);
+    expect((await hub.api('GET', '/api/cases', { token: await hub.token('agency', 'police') })).status).toBe(
+      403,
+    );
     expect((await hub.api('GET', '/api/cases', { token: await hub.token('manager') })).status).toBe(200);
   });
 
@@ -62,26 +64,37 @@ describe('GET /api/cases', () => {
     const red = (await hub.api('GET', '/api/cases?rag=red&limit=500', { token: mash })).json.items;
     expect(red.length).toBeGreaterThan(0);
     expect(red.every((item: { rag: string }) => item.rag === 'red')).toBe(true);
-    const received = (await hub.api('GET', '/api/cases?status=received&limit=500', { token: mash })).json.items;
+    const received = (await hub.api('GET', '/api/cases?status=received&limit=500', { token: mash })).json
+      .items;
     expect(received.every((item: { status: string }) => item.status === 'received')).toBe(true);
 
     const all = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items;
     const paged: unknown[] = [];
     let cursor: string | undefined;
     do {
-      const page = await hub.api('GET', `/api/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: mash });
+      const page = await hub.api('GET', `/api/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+        token: mash,
+      });
       expect(page.status).toBe(200);
       expect(page.json.items.length).toBeLessThanOrEqual(2);
       paged.push(...page.json.items);
       cursor = page.json.nextCursor;
     } while (cursor);
-    expect(paged.map((item) => (item as { id: string }).id)).toEqual(all.map((item: { id: string }) => item.id));
+    expect(paged.map((item) => (item as { id: string }).id)).toEqual(
+      all.map((item: { id: string }) => item.id),
+    );
   });
 
   it('refuses bad query parameters with the parameter named', async () => {
-    const response = await hub.api('GET', '/api/cases?status=open&rag=purple&limit=0&cursor=abc', { token: mash });
+    const response = await hub.api('GET', '/api/cases?status=open&rag=purple&limit=0&cursor=abc', {
+      token: mash,
+    });
     expect(response.status).toBe(400);
-    expect(response.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['limit', 'rag', 'status']);
+    expect(response.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'limit',
+      'rag',
+      'status',
+    ]);
     const badCursor = await hub.api('GET', '/api/cases?cursor=bm90LWEtY3Vyc29y', { token: mash });
     expect(badCursor.status).toBe(400);
   });
@@ -114,7 +127,9 @@ describe('GET /api/cases/ID', () => {
   });
 
   it('is 404 for an unknown or malformed id', async () => {
-    expect((await hub.api('GET', '/api/cases/00000000-0000-4000-8000-000000000000', { token: mash })).status).toBe(404);
+    expect(
+      (await hub.api('GET', '/api/cases/00000000-0000-4000-8000-000000000000', { token: mash })).status,
+    ).toBe(404);
     expect((await hub.api('GET', '/api/cases/..%2F..%2Fetc', { token: mash })).status).toBe(404);
   });
 });

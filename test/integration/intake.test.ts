@@ -17,7 +17,9 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function allCases(): Promise<Array<{ id: string; reference: string; rag: string | null; status: string }>> {
+async function allCases(): Promise<
+  Array<{ id: string; reference: string; rag: string | null; status: string }>
+> {
   const response = await hub.api('GET', '/api/cases?limit=500', { token: staff });
   expect(response.status).toBe(200);
   return response.json.items;
@@ -48,9 +50,13 @@ describe('POST /api/referrals', () => {
 
   it('rates immediate danger red at once, due four hours after receipt, round the clock', async () => {
     await setClock('2026-05-23T21:30:00.000Z'); // Saturday night
-    const response = await hub.api('POST', '/api/referrals', { body: validReferral({ immediateDanger: true }) });
+    const response = await hub.api('POST', '/api/referrals', {
+      body: validReferral({ immediateDanger: true }),
+    });
     expect(response.status).toBe(201);
-    expect(Date.parse(response.json.decisionDueAt) - Date.parse(response.json.receivedAt)).toBe(4 * 3600 * 1000);
+    expect(Date.parse(response.json.decisionDueAt) - Date.parse(response.json.receivedAt)).toBe(
+      4 * 3600 * 1000,
+    );
     const stored = (await allCases()).find((item) => item.reference === response.json.reference);
     expect(stored?.rag).toBe('red');
   });
@@ -119,11 +125,17 @@ describe('Idempotency-Key', () => {
 
   it('same key and another body: 409', async () => {
     const key = `test-other-${Date.now()}`;
-    const first = await hub.api('POST', '/api/referrals', { body: validReferral(), headers: { 'Idempotency-Key': key } });
+    const first = await hub.api('POST', '/api/referrals', {
+      body: validReferral(),
+      headers: { 'Idempotency-Key': key },
+    });
     expect(first.status).toBe(201);
     const other = validReferral();
     other.concern.summary = 'A different concern';
-    const second = await hub.api('POST', '/api/referrals', { body: other, headers: { 'Idempotency-Key': key } });
+    const second = await hub.api('POST', '/api/referrals', {
+      body: other,
+      headers: { 'Idempotency-Key': key },
+    });
     expect(second.status).toBe(409);
     expect(second.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -133,7 +145,9 @@ describe('Idempotency-Key', () => {
     const body = validReferral();
     const key = `test-concurrent-${Date.now()}`;
     const responses = await Promise.all(
-      Array.from({ length: 8 }, () => hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } })),
+      Array.from({ length: 8 }, () =>
+        hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } }),
+      ),
     );
     for (const response of responses) expect([201, 409]).toContain(response.status);
     const references = new Set(responses.filter((r) => r.status === 201).map((r) => r.json.reference));
@@ -155,7 +169,10 @@ describe('status and feedback', () => {
   it('shows the referrer the status with the right token only, and no personal data', async () => {
     const created = await hub.api('POST', '/api/referrals', { body: validReferral() });
     const { reference, receiptToken } = created.json;
-    const ok = await hub.api('GET', `/api/referrals/${reference}/status?token=${encodeURIComponent(receiptToken)}`);
+    const ok = await hub.api(
+      'GET',
+      `/api/referrals/${reference}/status?token=${encodeURIComponent(receiptToken)}`,
+    );
     expect(ok.status).toBe(200);
     expect(ok.json).toEqual({ reference, status: 'received' });
     const wrong = await hub.api('GET', `/api/referrals/${reference}/status?token=not-the-token`);
@@ -173,9 +190,13 @@ describe('status and feedback', () => {
       body: { reference, receiptToken, helpful: true, rating: 5, comment: 'Clear and quick' },
     });
     expect(ok.status).toBe(201);
-    const wrong = await hub.api('POST', '/api/feedback', { body: { reference, receiptToken: 'nope', helpful: false } });
+    const wrong = await hub.api('POST', '/api/feedback', {
+      body: { reference, receiptToken: 'nope', helpful: false },
+    });
     expect(wrong.status).toBe(404);
-    const bad = await hub.api('POST', '/api/feedback', { body: { reference, receiptToken, helpful: 'yes', rating: 9 } });
+    const bad = await hub.api('POST', '/api/feedback', {
+      body: { reference, receiptToken, helpful: 'yes', rating: 9 },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['helpful', 'rating']);
   });
@@ -184,7 +205,12 @@ describe('status and feedback', () => {
 describe('re-referrals (DOMAIN.md)', () => {
   it('flags a subject referred within the 12 months before, by London date', async () => {
     const subject = validReferral();
-    subject.subjects[0] = { type: 'child', firstName: 'Robin', lastName: 'Rereferred', dateOfBirth: '2014-01-09' };
+    subject.subjects[0] = {
+      type: 'child',
+      firstName: 'Robin',
+      lastName: 'Rereferred',
+      dateOfBirth: '2014-01-09',
+    };
     await setClock('2025-06-01T11:00:00.000Z');
     const first = await hub.api('POST', '/api/referrals', { body: subject });
     await setClock('2026-06-01T08:00:00.000Z');
@@ -197,9 +223,11 @@ describe('re-referrals (DOMAIN.md)', () => {
     await setClock('2026-06-02T08:00:00.000Z');
     const outside = await hub.api('POST', '/api/referrals', { body: other });
 
-    const byReference = new Map((await hub.api('GET', '/api/cases?limit=500', { token: staff })).json.items.map(
-      (item: { reference: string }) => [item.reference, item],
-    ));
+    const byReference = new Map(
+      (await hub.api('GET', '/api/cases?limit=500', { token: staff })).json.items.map(
+        (item: { reference: string }) => [item.reference, item],
+      ),
+    );
     expect(byReference.get(first.json.reference)).toMatchObject({ reReferral: false });
     expect(byReference.get(within.json.reference)).toMatchObject({ reReferral: true });
     expect(byReference.get(outside.json.reference)).toMatchObject({ reReferral: false });

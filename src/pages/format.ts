@@ -1,0 +1,57 @@
+/**
+ * How pages write dates and times: always London time, in GOV.UK style ("2 March 2015",
+ * "10:00am on Tuesday 26 May 2026"). The API keeps UTC; only pages convert.
+ */
+const LONDON = 'Europe/London';
+
+const isoDayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: LONDON,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The London calendar date of an instant, as YYYY-MM-DD (the "today" parseReferral needs). */
+export function londonIsoDate(instant: Date): string {
+  const parts = Object.fromEntries(
+    isoDayFormat.formatToParts(instant).map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+const longDate = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+/** `2015-03-02` → `2 March 2015`; anything that is not an ISO date is returned as it is. */
+export function formatIsoDate(isoDate: string | undefined): string {
+  if (!isoDate) return '';
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  return longDate.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
+}
+
+const londonDateTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hourCycle: 'h12',
+});
+
+/** An instant in London time, in plain words: `10:00am on Tuesday 26 May 2026`. */
+export function formatLondonDateTime(instant: string | Date): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) return '';
+  const parts: Record<string, string> = {};
+  for (const part of londonDateTime.formatToParts(date)) parts[part.type] = part.value;
+  const hour = Number(parts.hour) === 0 ? 12 : Number(parts.hour);
+  const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  return `${hour}:${parts.minute}${period} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}

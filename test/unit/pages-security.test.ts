@@ -1,0 +1,107 @@
+/** CSRF tokens, session ids, asset paths and escaping: the pages' own security rules. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { findAsset, isSafeAssetPath } from '../../src/pages/assets.ts';
+import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../../src/pages/csrf.ts';
+import { parseCookies, serializeCookie } from '../../src/pages/http.ts';
+import { escapeHtml, multilineHtml, renderPage } from '../../src/pages/render.ts';
+
+describe('CSRF tokens', () => {
+  const original = process.env.MASH_CSRF_SECRET;
+  afterEach(() => {
+    if (original === undefined) delete process.env.MASH_CSRF_SECRET;
+    else process.env.MASH_CSRF_SECRET = original;
+  });
+
+  it('accepts the token of the same session and purpose only', () => {
+    const session = newSessionId();
+    const token = csrfToken(session, 'refer');
+    expect(isValidCsrfToken(session, 'refer', token)).toBe(true);
+    expect(isValidCsrfToken(newSessionId(), 'refer', token)).toBe(false);
+    expect(isValidCsrfToken(session, 'feedback', token)).toBe(false);
+    expect(isValidCsrfToken(session, 'refer', `${token}x`)).toBe(false);
+    expect(isValidCsrfToken(session, 'refer', '')).toBe(false);
+    expect(isValidCsrfToken(session, 'refer', undefined)).toBe(false);
+    expect(isValidCsrfToken(undefined, 'refer', token)).toBe(false);
+  });
+
+  it('is an HMAC under MASH_CSRF_SECRET: another secret, another token', () => {
+    const session = newSessionId();
+    process.env.MASH_CSRF_SECRET = 'one secret';
+    const first = csrfToken(session, 'refer');
+    process.env.MASH_CSRF_SECRET = 'another secret';
+    expect(csrfToken(session, 'refer')).not.toBe(first);
+    expect(isValidCsrfToken(session, 'refer', first)).toBe(false);
+  });
+
+  it('makes opaque random session ids and ignores anything else in the cookie', () => {
+    const id = newSessionId();
+    expect(isSessionId(id)).toBe(true);
+    expect(newSessionId()).not.toBe(id);
+    expect(isSessionId('short')).toBe(false);
+    expect(isSessionId(`${id.slice(0, 42)};`)).toBe(false);
+  });
+});
+
+describe('cookies', () => {
+  it('parses a Cookie header and writes HttpOnly, SameSite=Lax cookies', () => {
+    expect(parseCookies('a=1; mash_referral=abc; a=2')).toEqual({ a: '1', mash_referral: 'abc' });
+    expect(serializeCookie('mash_referral', 'v', { path: '/refer', secure: true })).toBe(
+      'mash_referral=v; Path=/refer; HttpOnly; SameSite=Lax; Secure',
+    );
+  });
+});
+
+describe('asset paths', () => {
+  it('refuses traversal, absolute paths, odd characters and unknown folders', () => {
+    for (const path of [
+      '../package.json',
+      'fonts/../../x.css',
+      '/etc/passwd',
+      'fonts//a.woff',
+      'a\\b.css',
+      '.env',
+      'fonts/.hidden.css',
+      'x.css\0.png',
+      '',
+    ]) {
+      expect(isSafeAssetPath(path), path).toBe(false);
+      expect(findAsset(path), path).toBeUndefined();
+    }
+    expect(findAsset('template.njk')).toBeUndefined();
+    expect(findAsset('components/button/macro.njk')).toBeUndefined();
+  });
+
+  it('finds the files the layout links to', () => {
+    expect(findAsset('govuk-frontend.min.css')?.contentType).toMatch(/^text\/css/);
+    expect(findAsset('govuk-frontend.min.js')?.contentType).toMatch(/^text\/javascript/);
+    expect(findAsset('images/favicon.ico')?.binary).toBe(true);
+    expect(findAsset('manifest.json')?.contentType).toMatch(/manifest\+json/);
+    expect(findAsset('app/app.css')).toBeDefined();
+  });
+});
+
+describe('escaping', () => {
+  const hostile = '<script>alert(1)</script>"\'&';
+
+  it('escapes text a person typed, keeping line breaks only as <br>', () => {
+    expect(escapeHtml(hostile)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
+    expect(multilineHtml('<b>one</b>\r\ntwo')).toBe('&lt;b&gt;one&lt;/b&gt;<br>two');
+  });
+
+  it('autoescapes values in templates, including inside GOV.UK macros', () => {
+    const html = renderPage('refer/person.njk', {
+      title: 'Add a person',
+      cspNonce: 'n',
+      csrfToken: 't',
+      action: '/refer/person/new',
+      values: { firstName: hostile, addressLine1: '"><img src=x onerror=alert(1)>' },
+      errors: { lastName: { text: hostile } },
+      errorList: [{ text: hostile, href: '#lastName' }],
+      dateErrorParts: {},
+    });
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"');
+    expect(html).toMatch(/<title>Error: Add a person/);
+  });
+});
