@@ -8,8 +8,9 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { FunctionDefinition } from '../src/resources.ts';
+import { type FunctionDefinition, formSecret as formSecretDefinition } from '../src/resources.ts';
 import type { HubTable } from './case-store.ts';
+import type { FormSecret } from './form-secret.ts';
 import type { ReportsBucket } from './reports-bucket.ts';
 import type { HubQueue } from './work-queues.ts';
 
@@ -227,6 +228,13 @@ export class HubFunction extends NodejsFunction {
       }),
     );
     if (queue.encryptionMasterKey) this.grantKeyUse(queue.encryptionMasterKey, 'sqs', false);
+    return this;
+  }
+
+  /** Names the form-signing secret in its environment variable and lets the function read it, and only it. */
+  bindFormSecret(formSecret: FormSecret): this {
+    this.addEnvironment(formSecretDefinition.envVar, formSecret.secret.secretArn);
+    formSecret.secret.grantRead(this);
     return this;
   }
 

@@ -16,6 +16,7 @@ import {
 import { type RouteDefinition, routes as routeDefinitions } from '../src/routes.ts';
 import { Alerts } from './alerts.ts';
 import { CaseStore } from './case-store.ts';
+import { FormSecret } from './form-secret.ts';
 import { type BundledFolder, HubFunction } from './hub-function.ts';
 import { Identity } from './identity.ts';
 import { IntakeApi } from './intake-api.ts';
@@ -82,8 +83,13 @@ export class MashStack extends Stack {
     });
     this.reports = new ReportsBucket(this, 'Reports');
 
+    const definitions = props.functions ?? functionDefinitions;
+    const formSecret = definitions.some((definition) => definition.formSecret)
+      ? new FormSecret(this, 'FormSecret')
+      : undefined;
+
     const functions = new Map<FunctionName, HubFunction>();
-    for (const definition of props.functions ?? functionDefinitions) {
+    for (const definition of definitions) {
       const fn = new HubFunction(this, functionId(definition.name), {
         definition,
         projectRoot: root,
@@ -96,6 +102,7 @@ export class MashStack extends Stack {
       for (const { table, access } of definition.tables) fn.bindTable(this.caseStore.table(table), access);
       for (const { queue, access } of definition.queues) fn.bindQueue(this.workQueues.queue(queue), access);
       if (definition.bucket) fn.bindBucket(this.reports, definition.bucket);
+      if (definition.formSecret && formSecret) fn.bindFormSecret(formSecret);
       this.alerts.whenAboveZero(
         fn,
         'ErrorsAlarm',

@@ -3,10 +3,9 @@
  * Plain HTML that works without the GOV.UK stylesheet or JavaScript; it uses GOV.UK class names so it
  * looks right once the pages function serves the stylesheet.
  */
+import { SESSION_COOKIE } from '../src/auth/caller.ts';
 import { AGENCIES, AGENCY_LABELS, ROLES, type Role } from '../src/domain/codes.ts';
 import type { ErrorDetail } from '../src/http/errors.ts';
-
-export const SESSION_COOKIE = 'mash_session';
 
 const ROLE_LABELS: Record<Role, { label: string; hint: string }> = {
   mash: { label: 'MASH practitioner', hint: 'Triage referrals and ask agencies for information.' },

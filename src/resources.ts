@@ -194,6 +194,8 @@ export interface FunctionDefinition {
   tables: ReadonlyArray<{ table: TableDefinition; access: 'read' | 'readWrite' }>;
   queues: ReadonlyArray<{ queue: QueueDefinition; access: 'send' | 'consume' }>;
   bucket?: 'read' | 'readWrite';
+  /** Signs CSRF tokens of form posts; every instance must share it (see formSecret). */
+  formSecret?: boolean;
 }
 
 /**
@@ -225,14 +227,24 @@ export const functions: readonly FunctionDefinition[] = [
     entry: 'functions/pages/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
-    tables: [{ table: caseTable, access: 'readWrite' }],
+    tables: [
+      { table: caseTable, access: 'readWrite' },
+      { table: idempotencyTable, access: 'readWrite' },
+    ],
     queues: [],
+    formSecret: true,
   },
 ];
 
 export function functionDefinition(name: FunctionName): FunctionDefinition | undefined {
   return functions.find((fn) => fn.name === name);
 }
+
+/**
+ * The key that signs the forms' CSRF tokens, held in Secrets Manager on AWS so that every Lambda
+ * instance shares it. Locally the pages make a random one per process.
+ */
+export const formSecret = { id: 'FormSecret', envVar: 'MASH_CSRF_SECRET_ARN' } as const;
 
 /** Limits the API enforces, in one place. */
 export const limits = {

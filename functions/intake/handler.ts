@@ -6,9 +6,9 @@ import {
   IdempotencyAlreadyInProgressError,
   IdempotencyValidationError,
 } from '@aws-lambda-powertools/idempotency';
-import { londonIsoDate } from '../../src/domain/intake.ts';
 import { describeOutcome } from '../../src/domain/outcomes.ts';
 import { parseReferral } from '../../src/domain/referral.ts';
+import { londonIsoDate } from '../../src/domain/timescales.ts';
 import { REFERENCE_PATTERN } from '../../src/domain/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import { feedbackSchema } from '../../src/http/api-schemas.ts';

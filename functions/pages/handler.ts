@@ -5,13 +5,15 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { loadCsrfSecret } from '../../src/pages/csrf.ts';
 import { routePage } from '../../src/pages/router.ts';
 import { registerLambdaContext } from '../../src/services/intake.ts';
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
-  (event: APIGatewayProxyEvent, context: Context) => {
+  async (event: APIGatewayProxyEvent, context: Context) => {
     // The check-answers page submits through Powertools idempotency, which sizes its lock to the invocation.
     if (typeof context?.getRemainingTimeInMillis === 'function') registerLambdaContext(context);
+    await loadCsrfSecret();
     return routePage(event);
   },
 );

@@ -10,7 +10,7 @@ import { type CaseStore, ReferenceTakenError, type SubjectSighting } from '../st
 import type { AuditRecord, CaseRecord } from './case.ts';
 import { reReferralWindowStartDate, subjectIdentityKeys } from './identity.ts';
 import type { ReferralInput } from './referral.ts';
-import { decisionDueAt, londonDateParts } from './timescales.ts';
+import { decisionDueAt, londonIsoDate } from './timescales.ts';
 import { hashToken, newCaseId, newReceiptToken, newReference, tokenMatches } from './tokens.ts';
 
 export interface IntakeDeps {
@@ -24,12 +24,6 @@ export interface ReferralReceipt {
   status: 'received';
   receivedAt: string;
   decisionDueAt: string;
-}
-
-/** The London calendar date of an instant, as YYYY-MM-DD. */
-export function londonIsoDate(instant: Date): string {
-  const { year, month, day } = londonDateParts(instant);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 const MAX_REFERENCE_ATTEMPTS = 5;

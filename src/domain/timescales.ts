@@ -26,6 +26,7 @@ import {
   type HolidayCalendar,
   HolidayLookup,
   jsWeekdayOfDay,
+  londonDateParts,
   MINUTE_MS,
   toLondonLocalMs,
 } from './working-calendar.ts';
@@ -344,4 +345,10 @@ export function agencyResponseDueAt(
 /** Overdue means now ≥ due (whether it is done is the caller's business). */
 export function isOverdue(dueAt: Date, now: Date): boolean {
   return assertValidDate(now, 'now') >= assertValidDate(dueAt, 'dueAt');
+}
+
+/** The London calendar date of an instant, as YYYY-MM-DD: "today" for date-of-birth checks and re-referral windows. */
+export function londonIsoDate(instant: Date): string {
+  const { year, month, day } = londonDateParts(instant);
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }

@@ -4,17 +4,39 @@
  * the browser send the cookie (SameSite=Lax stops that for POSTs, this is the second lock) but cannot
  * read the token.
  *
- * The secret comes from MASH_CSRF_SECRET. Without it (local runs and tests) a random secret is made
- * per process: tokens then stop working after a restart, which only sends a person back to the start
- * of the form. Every Lambda instance must share one secret, so a deployed stack must set it.
+ * Every Lambda instance must share one secret: on AWS it is read once per cold start from Secrets
+ * Manager (the ARN in formSecret.envVar, set by the CDK stack). Without it (local runs and tests) a
+ * random secret is made per process: tokens then stop working after a restart, which only sends a
+ * person back to the start of the form.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { formSecret } from '../resources.ts';
+
+let sharedSecret: Buffer | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the shared secret once per cold start; a no-op where none is configured. Call before any form work. */
+export function loadCsrfSecret(): Promise<void> {
+  const arn = process.env[formSecret.envVar];
+  if (!arn || sharedSecret) return Promise.resolve();
+  loading ??= (async () => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const client = new SecretsManagerClient({});
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (!SecretString) throw new Error('the form secret is empty');
+    sharedSecret = Buffer.from(SecretString, 'utf8');
+  })().finally(() => {
+    loading = undefined;
+  });
+  return loading;
+}
 
 let processSecret: Buffer | undefined;
 
 function secret(): Buffer {
-  const configured = process.env.MASH_CSRF_SECRET;
-  if (configured) return Buffer.from(configured, 'utf8');
+  if (sharedSecret) return sharedSecret;
+  // Configured but not loaded would give each instance its own key and random 403s: fail instead.
+  if (process.env[formSecret.envVar]) throw new Error('loadCsrfSecret() must finish before tokens are used');
   processSecret ??= randomBytes(32);
   return processSecret;
 }

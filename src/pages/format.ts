@@ -4,20 +4,7 @@
  */
 const LONDON = 'Europe/London';
 
-const isoDayFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: LONDON,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The London calendar date of an instant, as YYYY-MM-DD (the "today" parseReferral needs). */
-export function londonIsoDate(instant: Date): string {
-  const parts = Object.fromEntries(
-    isoDayFormat.formatToParts(instant).map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
+export { londonIsoDate } from '../domain/timescales.ts';
 
 const longDate = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',

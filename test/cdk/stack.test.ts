@@ -16,6 +16,7 @@ import { ROLES } from '../../src/domain/codes.ts';
 import {
   caseTable,
   type FunctionDefinition,
+  formSecret,
   functions,
   informationProductQueue,
   informationRequestQueue,
@@ -230,6 +231,7 @@ describe('functions', () => {
       }
       if (definition.bucket)
         bound[reportsBucket.envVar] = ref(logicalId(synth.stack, synth.stack.reports.bucket));
+      if (definition.formSecret) bound[formSecret.envVar] = expect.anything();
       expect(variables).toMatchObject(bound);
       expect(variables.AUTH_AUDIENCE).toEqual(ref(logicalId(synth.stack, synth.stack.identity.hubClient)));
       expect(Object.keys(variables).sort()).toEqual(
@@ -480,6 +482,7 @@ describe('cdk-nag AwsSolutions', () => {
           'AwsSolutions-COG4',
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
           'AwsSolutions-IAM5[Resource::*]',
+          'AwsSolutions-SMG4',
         ].sort(),
       );
       // The authorizer findings are exactly the public routes.
