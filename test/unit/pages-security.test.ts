@@ -24,13 +24,16 @@ describe('CSRF tokens', () => {
     expect(isValidCsrfToken(undefined, 'refer', token)).toBe(false);
   });
 
-  it('is an HMAC under MASH_CSRF_SECRET: another secret, another token', () => {
+  it('refuses to sign with a per-instance key where a shared key is configured but not loaded', () => {
     const session = newSessionId();
-    process.env.MASH_CSRF_SECRET = 'one secret';
-    const first = csrfToken(session, 'refer');
-    process.env.MASH_CSRF_SECRET = 'another secret';
-    expect(csrfToken(session, 'refer')).not.toBe(first);
-    expect(isValidCsrfToken(session, 'refer', first)).toBe(false);
+    process.env.MASH_CSRF_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:form-AbCdEf';
+    try {
+      expect(() => csrfToken(session, 'refer')).toThrow(/loadCsrfSecret/);
+    } finally {
+      delete process.env.MASH_CSRF_SECRET_ARN;
+    }
+    // Without one configured (the local hub), the process's own key signs, consistently.
+    expect(csrfToken(session, 'refer')).toBe(csrfToken(session, 'refer'));
   });
 
   it('makes opaque random session ids and ignores anything else in the cookie', () => {
