@@ -152,6 +152,14 @@ export interface ScheduleDefinition {
 
 export const schedules: readonly ScheduleDefinition[] = [
   {
+    // Re-sends requests and products whose queue message was never sent (the outbox's safety net).
+    name: 'delivery-sweeper',
+    cron: 'cron(* * * * ? *)',
+    timezone: 'Europe/London',
+    target: 'delivery-sweeper',
+    input: {},
+  },
+  {
     name: 'metrics-daily',
     cron: 'cron(15 6 * * ? *)',
     timezone: 'Europe/London',
@@ -182,7 +190,8 @@ export type FunctionName =
   | 'agency-inbox'
   | 'product-dispatch'
   | 'reports'
-  | 'metrics';
+  | 'metrics'
+  | 'delivery-sweeper';
 
 export interface FunctionDefinition {
   name: FunctionName;
@@ -220,7 +229,45 @@ export const functions: readonly FunctionDefinition[] = [
     memoryMB: 512,
     timeoutSeconds: 10,
     tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [
+      { queue: informationRequestQueue, access: 'send' },
+      { queue: informationProductQueue, access: 'send' },
+    ],
+  },
+  {
+    name: 'agency',
+    entry: 'functions/agency/handler.ts',
+    memoryMB: 512,
+    timeoutSeconds: 10,
+    tables: [{ table: caseTable, access: 'readWrite' }],
     queues: [],
+  },
+  {
+    name: 'agency-inbox',
+    entry: 'functions/agency-inbox/handler.ts',
+    memoryMB: 256,
+    timeoutSeconds: 5,
+    tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [{ queue: informationRequestQueue, access: 'consume' }],
+  },
+  {
+    name: 'product-dispatch',
+    entry: 'functions/product-dispatch/handler.ts',
+    memoryMB: 256,
+    timeoutSeconds: 5,
+    tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [{ queue: informationProductQueue, access: 'consume' }],
+  },
+  {
+    name: 'delivery-sweeper',
+    entry: 'functions/delivery-sweeper/handler.ts',
+    memoryMB: 256,
+    timeoutSeconds: 30,
+    tables: [{ table: caseTable, access: 'read' }],
+    queues: [
+      { queue: informationRequestQueue, access: 'send' },
+      { queue: informationProductQueue, access: 'send' },
+    ],
   },
   {
     name: 'pages',

@@ -32,6 +32,17 @@ export const routes: readonly RouteDefinition[] = [
   // The hub's read side.
   { method: 'GET', resource: '/api/cases', fn: 'cases', access: hub },
   { method: 'GET', resource: '/api/cases/{id}', fn: 'cases', access: hub },
+  { method: 'POST', resource: '/api/cases/{id}/triage', fn: 'cases', access: ['mash'] },
+  { method: 'POST', resource: '/api/cases/{id}/consent-override', fn: 'cases', access: ['manager'] },
+  { method: 'POST', resource: '/api/cases/{id}/information-requests', fn: 'cases', access: ['mash'] },
+  { method: 'POST', resource: '/api/cases/{id}/decision', fn: 'cases', access: ['mash'] },
+  { method: 'GET', resource: '/api/cases/{id}/audit', fn: 'cases', access: ['manager'] },
+
+  // Partner agencies: only their own agency's requests and products.
+  { method: 'GET', resource: '/api/agency/requests', fn: 'agency', access: ['agency'] },
+  { method: 'GET', resource: '/api/agency/requests/{id}', fn: 'agency', access: ['agency'] },
+  { method: 'POST', resource: '/api/agency/requests/{id}/response', fn: 'agency', access: ['agency'] },
+  { method: 'GET', resource: '/api/agency/products', fn: 'agency', access: ['agency'] },
 
   // Pages (server-rendered; staff pages check the session cookie themselves).
   { method: 'GET', resource: '/', fn: 'pages', access: 'public' },
@@ -44,6 +55,9 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', resource: '/workbench', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/workbench/{path+}', fn: 'pages', access: 'public' },
   { method: 'POST', resource: '/workbench/{path+}', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/agency', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/agency/{path+}', fn: 'pages', access: 'public' },
+  { method: 'POST', resource: '/agency/{path+}', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/assets/{path+}', fn: 'pages', access: 'public' },
 ];
 

@@ -1,20 +1,46 @@
-/** The hub's read side: GET /api/cases (the queue) and GET /api/cases/{id} (the case), each read audited. */
-
+/**
+ * The hub's side of a case: the queue, the case, and the workflow (triage, consent override,
+ * information requests, decision) with its audit trail. Every read and change is audited.
+ */
+import type { Principal } from '../../src/auth/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
-import { caseListQuerySchema } from '../../src/http/api-schemas.ts';
-import { badRequest, notFound } from '../../src/http/errors.ts';
+import {
+  caseListQuerySchema,
+  consentOverrideSchema,
+  decisionSchema,
+  informationRequestsSchema,
+  triageSchema,
+} from '../../src/http/api-schemas.ts';
+import { notFound } from '../../src/http/errors.ts';
+import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
+import { metrics } from '../../src/platform/powertools.ts';
+import type { RouteDefinition } from '../../src/routes.ts';
 import { actorOf, listCases, viewCase } from '../../src/services/cases.ts';
-import { InvalidCursorError } from '../../src/store/dynamo-case-store.ts';
+import {
+  caseAudit,
+  decideCase,
+  overrideCaseConsent,
+  requestInformation,
+  triageCase,
+} from '../../src/services/workflow.ts';
 
 const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function caseId(pathParameters: Record<string, string>): string {
+  const id = pathParameters.id ?? '';
+  if (!CASE_ID_PATTERN.test(id)) throw notFound('There is no case with that id.');
+  return id;
+}
+
+const actor = (principal: Principal | undefined, route: RouteDefinition) =>
+  actorOf(principal!, route.access === 'public' ? [] : route.access);
 
 export const handler = createApiHandler(
   'cases',
   {
     'GET /api/cases': async ({ query, principal, route }) => {
       const filters = validate(caseListQuerySchema, query, 'The query has invalid parameters.');
-      const actor = actorOf(principal!, route.access === 'public' ? [] : route.access);
-      const page = await listCases(actor, {
+      const page = await listCases(actor(principal, route), {
         ...(filters.status ? { status: filters.status } : {}),
         ...(filters.rag ? { rag: filters.rag } : {}),
         ...(filters.overdue ? { overdue: filters.overdue === 'true' } : {}),
@@ -25,19 +51,79 @@ export const handler = createApiHandler(
     },
 
     'GET /api/cases/{id}': async ({ pathParameters, principal, route }) => {
-      const id = pathParameters.id ?? '';
-      const actor = actorOf(principal!, route.access === 'public' ? [] : route.access);
-      const view = CASE_ID_PATTERN.test(id) ? await viewCase(actor, id) : undefined;
+      const view = await viewCase(actor(principal, route), caseId(pathParameters));
       if (!view) throw notFound('There is no case with that id.');
       return { statusCode: 200, body: view };
     },
+
+    'POST /api/cases/{id}/triage': async ({ pathParameters, principal, route, body }) => {
+      const input = validate(triageSchema, body, 'The rating has invalid fields.');
+      const record = await triageCase(actor(principal, route), caseId(pathParameters), input);
+      return {
+        statusCode: 200,
+        body: {
+          id: record.id,
+          reference: record.reference,
+          status: record.status,
+          rag: record.rag,
+          decisionDueAt: record.decisionDueAt,
+        },
+      };
+    },
+
+    'POST /api/cases/{id}/consent-override': async ({ pathParameters, principal, route, body }) => {
+      const input = validate(consentOverrideSchema, body, 'The override has invalid fields.');
+      const record = await overrideCaseConsent(actor(principal, route), caseId(pathParameters), input);
+      return { statusCode: 200, body: { id: record.id, consentOverride: record.consentOverride } };
+    },
+
+    'POST /api/cases/{id}/information-requests': async ({ pathParameters, principal, route, body }) => {
+      const input = validate(
+        informationRequestsSchema,
+        body,
+        'The information requests have invalid fields.',
+      );
+      const requests = await requestInformation(actor(principal, route), caseId(pathParameters), input);
+      metrics.addMetric('InformationRequested', 'Count', requests.length);
+      return {
+        statusCode: 202,
+        body: { requests: requests.map(({ id, agency, dueAt }) => ({ id, agency, dueAt })) },
+      };
+    },
+
+    'POST /api/cases/{id}/decision': async ({ pathParameters, principal, route, body }) => {
+      const input = validate(decisionSchema, body, 'The decision has invalid fields.');
+      const { record, product } = await decideCase(actor(principal, route), caseId(pathParameters), input);
+      metrics.addMetric('CaseDecided', 'Count', 1);
+      return {
+        statusCode: 200,
+        body: {
+          id: record.id,
+          reference: record.reference,
+          status: record.status,
+          decision: record.decision,
+          ...(product ? { productId: product.id } : {}),
+        },
+      };
+    },
+
+    'GET /api/cases/{id}/audit': async ({ pathParameters, principal, route }) => {
+      const items = await caseAudit(actor(principal, route), caseId(pathParameters));
+      if (!items) throw notFound('There is no case with that id.');
+      return {
+        statusCode: 200,
+        body: {
+          items: items.map((item) => ({
+            at: item.at,
+            actor: item.actor,
+            role: item.role,
+            ...(item.agency ? { agency: item.agency } : {}),
+            action: item.action,
+            ...(item.detail ? { detail: item.detail } : {}),
+          })),
+        },
+      };
+    },
   },
-  {
-    translateError: (error) =>
-      error instanceof InvalidCursorError
-        ? badRequest('The cursor is not valid.', [
-            { path: 'query.cursor', message: 'Use the nextCursor of the previous page' },
-          ])
-        : undefined,
-  },
+  { translateError: translateWorkflowError },
 );

@@ -31,7 +31,12 @@ export interface CaseRecord {
   /** The earlier references that made it a re-referral. */
   reReferralOf: string[];
   ratingHistory: RatingChange[];
+  consentOverride?: ConsentOverride;
+  /** Requests issued and not yet answered: the case is `gathering` while any are. */
+  outstandingRequests?: number;
+  requestIds?: string[];
   decision?: Decision;
+  productId?: string;
   version: number;
 }
 
@@ -72,4 +77,69 @@ export interface CaseSummary {
   receivedAt: string;
   decisionDueAt: string;
   overdue: boolean;
+}
+
+export interface ConsentOverride {
+  rationale: string;
+  at: string;
+  by: string;
+}
+
+/** The subject details an agency needs to search its own records, and nothing more. */
+export interface SearchDetails {
+  type: 'child' | 'adult';
+  firstName: string;
+  lastName: string;
+  otherNames?: string;
+  dateOfBirth?: string;
+  address?: { line1?: string; line2?: string; town?: string; postcode?: string };
+}
+
+export type RequestStatus = 'open' | 'answered';
+
+export interface AgencyAnswer {
+  information: string;
+  releasable: boolean;
+  answeredAt: string;
+  answeredBy: string;
+  late: boolean;
+}
+
+export interface InformationRequest {
+  id: string;
+  caseId: string;
+  caseReference: string;
+  agency: Agency;
+  questions: string;
+  issuedAt: string;
+  issuedBy: string;
+  dueAt: string;
+  /** The case's rating when the request was issued: its due time follows from it. */
+  rag: Rag;
+  status: RequestStatus;
+  /** Set when the queue consumer has put the request in the agency's inbox. */
+  deliveredAt?: string;
+  subjects: SearchDetails[];
+  answer?: AgencyAnswer;
+}
+
+export interface ProductAnswer {
+  agency: Agency;
+  information: string;
+}
+
+/** What leaves the hub: the decision, its rationale, and only the answers their agencies released. */
+export interface InformationProduct {
+  id: string;
+  caseId: string;
+  caseReference: string;
+  recipientAgency: Agency;
+  outcome: Outcome;
+  outcomeDescription: string;
+  rationale: string;
+  decidedAt: string;
+  subjects: SearchDetails[];
+  releasableAnswers: ProductAnswer[];
+  sentAt: string;
+  deliveredAt?: string;
 }

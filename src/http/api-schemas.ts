@@ -3,7 +3,7 @@
  * the OpenAPI 3.1 document is generated from them, so the document cannot drift from the code.
  */
 import { z } from 'zod';
-import { CASE_STATUSES, OUTCOMES, RAG_RATINGS } from '../domain/codes.ts';
+import { AGENCIES, CASE_STATUSES, OUTCOMES, RAG_RATINGS } from '../domain/codes.ts';
 import { referralSchema } from '../domain/referral.ts';
 
 const instant = z.iso
@@ -106,3 +106,61 @@ export const caseListQuerySchema = z.object({
 });
 
 export { referralSchema };
+
+const rationale = (required: string) =>
+  z
+    .string({ error: required })
+    .trim()
+    .min(1, { error: required })
+    .max(5000, { error: 'Must be 5000 characters or fewer' });
+
+export const triageSchema = z
+  .object({
+    rag: z.enum(RAG_RATINGS, { error: 'Choose red, amber or green' }),
+    rationale: z
+      .string({ error: 'Rationale must be text' })
+      .trim()
+      .max(5000, { error: 'Must be 5000 characters or fewer' })
+      .optional(),
+  })
+  .meta({ id: 'Triage', description: 'A rating; re-rating needs a rationale' });
+
+export const consentOverrideSchema = z
+  .object({ rationale: rationale('Explain why agency checks are needed without consent') })
+  .meta({ id: 'ConsentOverride' });
+
+export const informationRequestsSchema = z
+  .object({
+    agencies: z
+      .array(z.enum(AGENCIES, { error: `Use one of ${AGENCIES.join(', ')}` }), {
+        error: 'Choose the agencies to ask',
+      })
+      .min(1, { error: 'Choose at least one agency' })
+      .max(AGENCIES.length, { error: 'Choose each agency once' })
+      .refine((agencies) => new Set(agencies).size === agencies.length, { error: 'Choose each agency once' }),
+    questions: z
+      .string({ error: 'Questions must be text' })
+      .trim()
+      .max(5000, { error: 'Must be 5000 characters or fewer' })
+      .optional(),
+  })
+  .meta({ id: 'InformationRequests' });
+
+export const decisionSchema = z
+  .object({
+    outcome: z.enum(OUTCOMES, { error: `Use one of ${OUTCOMES.join(', ')}` }),
+    rationale: rationale('Give the reason for the decision'),
+    recipientAgency: z.enum(AGENCIES, { error: `Use one of ${AGENCIES.join(', ')}` }).optional(),
+  })
+  .meta({ id: 'Decision' });
+
+export const agencyResponseSchema = z
+  .object({
+    information: z
+      .string({ error: 'Enter the information your agency holds, or say it holds none' })
+      .trim()
+      .min(1, { error: 'Enter the information your agency holds, or say it holds none' })
+      .max(20000, { error: 'Must be 20000 characters or fewer' }),
+    releasable: z.boolean({ error: 'Say whether the information may leave the hub (true or false)' }),
+  })
+  .meta({ id: 'AgencyResponse' });

@@ -5,13 +5,18 @@
 import { z } from 'zod';
 import { routes } from '../routes.ts';
 import {
+  agencyResponseSchema,
   caseListQuerySchema,
   caseListSchema,
+  consentOverrideSchema,
+  decisionSchema,
   errorSchema,
   feedbackSchema,
+  informationRequestsSchema,
   referralReceiptSchema,
   referralSchema,
   referralStatusSchema,
+  triageSchema,
 } from './api-schemas.ts';
 
 interface Operation {
@@ -28,6 +33,12 @@ const errors = {
 const staffErrors = {
   '401': { description: 'Missing or invalid token', schema: errorSchema },
   '403': { description: 'Role not allowed', schema: errorSchema },
+};
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const caseErrors = {
+  '404': { description: 'Not found (or another agency’s)', schema: errorSchema },
+  '409': { description: 'A transition that makes no sense now, or consent required', schema: errorSchema },
 };
 
 const operations: Record<string, Operation> = {
@@ -88,6 +99,59 @@ const operations: Record<string, Operation> = {
       ...staffErrors,
       '404': { description: 'Not found', schema: errorSchema },
     },
+  },
+  'POST /api/cases/{id}/triage': {
+    summary: 'Rate (or re-rate, with a rationale) a case; the decision deadline is recomputed from receipt',
+    request: triageSchema,
+    parameters: [idParameter],
+    responses: { '200': { description: 'Rated' }, ...errors, ...staffErrors, ...caseErrors },
+  },
+  'POST /api/cases/{id}/consent-override': {
+    summary: "A manager's authorisation of agency checks without consent",
+    request: consentOverrideSchema,
+    parameters: [idParameter],
+    responses: { '200': { description: 'Authorised' }, ...errors, ...staffErrors, ...caseErrors },
+  },
+  'POST /api/cases/{id}/information-requests': {
+    summary: 'Ask agencies for what they hold: one queued request per agency',
+    request: informationRequestsSchema,
+    parameters: [idParameter],
+    responses: {
+      '202': { description: 'Queued, with each request’s due time' },
+      ...errors,
+      ...staffErrors,
+      ...caseErrors,
+    },
+  },
+  'POST /api/cases/{id}/decision': {
+    summary: 'Record the decision; the information product goes to the recipient agency',
+    request: decisionSchema,
+    parameters: [idParameter],
+    responses: { '200': { description: 'Decided' }, ...errors, ...staffErrors, ...caseErrors },
+  },
+  'GET /api/cases/{id}/audit': {
+    summary: 'Every access to and change of the case (managers)',
+    parameters: [idParameter],
+    responses: { '200': { description: 'The audit trail' }, ...staffErrors, ...caseErrors },
+  },
+  'GET /api/agency/requests': {
+    summary: "The caller's agency's information requests, soonest due first",
+    responses: { '200': { description: 'Requests' }, ...staffErrors },
+  },
+  'GET /api/agency/requests/{id}': {
+    summary: 'One of the agency’s requests',
+    parameters: [idParameter],
+    responses: { '200': { description: 'The request' }, ...staffErrors, ...caseErrors },
+  },
+  'POST /api/agency/requests/{id}/response': {
+    summary: 'Answer a request; say whether the information may leave the hub',
+    request: agencyResponseSchema,
+    parameters: [idParameter],
+    responses: { '200': { description: 'Answered' }, ...errors, ...staffErrors, ...caseErrors },
+  },
+  'GET /api/agency/products': {
+    summary: "Information products sent to the caller's agency",
+    responses: { '200': { description: 'Products' }, ...staffErrors },
   },
 };
 

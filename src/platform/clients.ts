@@ -3,6 +3,7 @@
  * the standard AWS_ENDPOINT_URL_* variables, which the local hub points at DynamoDB Local and fauxqs.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultRegion } from '../resources.ts';
 
@@ -19,6 +20,13 @@ export function documents(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return documentClient;
+}
+
+let sqsClient: SQSClient | undefined;
+
+export function sqs(): SQSClient {
+  sqsClient ??= new SQSClient({ region: process.env.AWS_REGION ?? defaultRegion, maxAttempts: 3 });
+  return sqsClient;
 }
 
 /** The value of a resource's environment variable; a missing one is a deployment fault, so fail loudly. */

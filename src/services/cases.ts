@@ -3,7 +3,7 @@
  * so no case is ever shown without a record of who saw it.
  */
 import type { Principal } from '../auth/tokens.ts';
-import type { Actor, AuditRecord, CaseRecord } from '../domain/case.ts';
+import type { Actor, AuditRecord, CaseRecord, InformationRequest } from '../domain/case.ts';
 import type { CaseStatus, Rag, Role } from '../domain/codes.ts';
 import { isOverdue } from '../domain/timescales.ts';
 import { documents, resourceName } from '../platform/clients.ts';
@@ -71,6 +71,7 @@ export async function listCases(
 
 export type CaseView = Omit<CaseRecord, 'receiptTokenHash' | 'subjectIdentityKeys' | 'version'> & {
   overdue: boolean;
+  requests: InformationRequest[];
 };
 
 export async function viewCase(actor: Actor, id: string): Promise<CaseView | undefined> {
@@ -78,8 +79,9 @@ export async function viewCase(actor: Actor, id: string): Promise<CaseView | und
   if (!record) return undefined;
   const now = hubClock.now();
   await caseStore().appendAudit([auditOf(actor, id, now.toISOString(), 'case.viewed')]);
+  const requests = await caseStore().getRequests(record.requestIds ?? []);
   const { receiptTokenHash: _hash, subjectIdentityKeys: _keys, version: _version, ...view } = record;
-  return { ...view, overdue: isCaseOverdue(record, now) };
+  return { ...view, overdue: isCaseOverdue(record, now), requests };
 }
 
 function auditOf(actor: Actor, caseId: string, at: string, action: string): AuditRecord {

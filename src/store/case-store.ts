@@ -2,8 +2,14 @@
  * The port the domain uses to keep cases. The DynamoDB implementation is in dynamo-case-store.ts;
  * the domain never sees keys, indexes or transactions.
  */
-import type { AuditRecord, CaseRecord, CaseSummary } from '../domain/case.ts';
-import type { CaseStatus, Rag } from '../domain/codes.ts';
+import type {
+  AuditRecord,
+  CaseRecord,
+  CaseSummary,
+  InformationProduct,
+  InformationRequest,
+} from '../domain/case.ts';
+import type { Agency, CaseStatus, Rag } from '../domain/codes.ts';
 
 export interface SubjectSighting {
   identityKey: string;
@@ -39,6 +45,46 @@ export interface CaseStore {
   appendAudit(records: AuditRecord[]): Promise<void>;
   listAudit(caseId: string): Promise<AuditRecord[]>;
   addFeedback(caseId: string, feedback: FeedbackRecord, audit: AuditRecord): Promise<void>;
+
+  /** Writes a workflow step all or nothing; throws ConcurrentChangeError if the case or request changed meanwhile. */
+  commit(transition: StoredTransition): Promise<void>;
+  getRequest(id: string): Promise<InformationRequest | undefined>;
+  getRequests(ids: string[]): Promise<InformationRequest[]>;
+  getProduct(id: string): Promise<InformationProduct | undefined>;
+  /** One agency's delivered requests (soonest due first) or products (oldest first). */
+  listInbox<K extends DeliveryKind>(kind: K, agency: Agency): Promise<Array<DeliveryItem<K>>>;
+  /** Puts a request or product in its agency's inbox. False when it already was (a duplicate delivery). */
+  markDelivered(kind: DeliveryKind, id: string, at: string): Promise<boolean>;
+  /** Requests or products recorded before `before` whose queue message has not yet been handled. */
+  listUndelivered<K extends DeliveryKind>(kind: K, before: string): Promise<Array<DeliveryItem<K>>>;
+}
+
+export type DeliveryKind = 'request' | 'product';
+export type DeliveryItem<K extends DeliveryKind> = K extends 'request'
+  ? InformationRequest
+  : InformationProduct;
+
+export interface StoredTransition {
+  case?: { record: CaseRecord; expectedVersion: number };
+  newRequests?: InformationRequest[];
+  /** An answer: written only if the request is still open. */
+  answeredRequest?: InformationRequest;
+  newProduct?: InformationProduct;
+  audit: AuditRecord[];
+}
+
+export class ConcurrentChangeError extends Error {
+  constructor() {
+    super('the case changed while this change was being made');
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
+export class DeliveryTargetMissingError extends Error {
+  constructor(kind: DeliveryKind, id: string) {
+    super(`no ${kind} ${id} to deliver`);
+    this.name = 'DeliveryTargetMissingError';
+  }
 }
 
 export interface FeedbackRecord {

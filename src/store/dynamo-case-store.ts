@@ -4,8 +4,9 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,29 +14,37 @@ import {
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditRecord, CaseRecord } from '../domain/case.ts';
+import type { AuditRecord, CaseRecord, InformationProduct, InformationRequest } from '../domain/case.ts';
+import type { Agency } from '../domain/codes.ts';
 import { caseTable } from '../resources.ts';
 import {
   type CasePage,
   type CaseQuery,
   type CaseStore,
+  ConcurrentChangeError,
+  type DeliveryItem,
+  type DeliveryKind,
+  DeliveryTargetMissingError,
   type FeedbackRecord,
   ReferenceTakenError,
+  type StoredTransition,
   type SubjectSighting,
 } from './case-store.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
-const [byDue, byStatus, openByDue] = ['byDue', 'byStatus', 'openByDue'].map((name) => {
-  const index = caseTable.indexes.find((candidate) => candidate.indexName === name);
-  if (!index) throw new Error(`caseTable has no index ${name}`);
-  return index;
-}) as [
-  (typeof caseTable.indexes)[number],
-  (typeof caseTable.indexes)[number],
-  (typeof caseTable.indexes)[number],
-];
+type Index = (typeof caseTable.indexes)[number];
+function index(name: string): Index {
+  const found = caseTable.indexes.find((candidate) => candidate.indexName === name);
+  if (!found) throw new Error(`caseTable has no index ${name}`);
+  return found;
+}
+const byDue = index('byDue');
+const byStatus = index('byStatus');
+const openByDue = index('openByDue');
+const byInbox = index('byInbox');
 
 export const keys = {
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
@@ -46,7 +55,41 @@ export const keys = {
   }),
   audit: (record: AuditRecord) => ({ pk: `CASE#${record.caseId}`, sk: `AUDIT#${record.at}#${randomUUID()}` }),
   feedback: (caseId: string, at: string) => ({ pk: `CASE#${caseId}`, sk: `FEEDBACK#${at}#${randomUUID()}` }),
+  request: (id: string) => ({ pk: `REQUEST#${id}`, sk: 'REQUEST' }),
+  product: (id: string) => ({ pk: `PRODUCT#${id}`, sk: 'PRODUCT' }),
 };
+
+/**
+ * Requests and products sit under `UNDELIVERED#<kind>` in the inbox index until the queue consumer
+ * delivers them; then under their agency's inbox. The sweeper finds the undelivered ones there.
+ */
+const inbox = {
+  undelivered: (kind: DeliveryKind) => `UNDELIVERED#${kind.toUpperCase()}`,
+  delivered: (kind: DeliveryKind, agency: Agency) =>
+    `${kind === 'request' ? 'REQUESTS' : 'PRODUCTS'}#${agency}`,
+};
+
+function requestItem(request: InformationRequest): Item {
+  return {
+    ...keys.request(request.id),
+    type: 'request',
+    ...request,
+    inboxPk: request.deliveredAt ? inbox.delivered('request', request.agency) : inbox.undelivered('request'),
+    inboxSk: request.deliveredAt ? `${request.dueAt}#${request.id}` : `${request.issuedAt}#${request.id}`,
+  };
+}
+
+function productItem(product: InformationProduct): Item {
+  return {
+    ...keys.product(product.id),
+    type: 'product',
+    ...product,
+    inboxPk: product.deliveredAt
+      ? inbox.delivered('product', product.recipientAgency)
+      : inbox.undelivered('product'),
+    inboxSk: `${product.sentAt}#${product.id}`,
+  };
+}
 
 /** The attributes that place a case in the queue indexes; `openPk` is absent once decided (sparse index). */
 export function caseIndexAttributes(record: CaseRecord): Item {
@@ -261,6 +304,148 @@ export class DynamoCaseStore implements CaseStore {
         ],
       }),
     );
+  }
+
+  async commit(transition: StoredTransition): Promise<void> {
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
+    if (transition.case) {
+      const { record, expectedVersion } = transition.case;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.case(record.id), type: 'case', ...record, ...caseIndexAttributes(record) },
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        },
+      });
+    }
+    for (const request of transition.newRequests ?? []) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: requestItem(request),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    if (transition.answeredRequest) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: requestItem(transition.answeredRequest),
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'open' },
+        },
+      });
+    }
+    if (transition.newProduct) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: productItem(transition.newProduct),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    for (const record of transition.audit) {
+      items.push({
+        Put: { TableName: this.tableName, Item: { ...keys.audit(record), type: 'audit', ...record } },
+      });
+    }
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
+      ) {
+        throw new ConcurrentChangeError();
+      }
+      throw error;
+    }
+  }
+
+  async getRequest(id: string): Promise<InformationRequest | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.request(id) }),
+    );
+    return Item ? stripStorage<InformationRequest>(Item) : undefined;
+  }
+
+  async getRequests(ids: string[]): Promise<InformationRequest[]> {
+    const found: InformationRequest[] = [];
+    for (let start = 0; start < ids.length; start += 100) {
+      let wanted: Item[] | undefined = ids.slice(start, start + 100).map((id) => keys.request(id));
+      for (let attempt = 0; wanted && wanted.length > 0; attempt++) {
+        if (attempt > 8) throw new Error('requests could not be read');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: wanted } } }),
+        );
+        for (const item of result.Responses?.[this.tableName] ?? [])
+          found.push(stripStorage<InformationRequest>(item));
+        wanted = result.UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    const order = new Map(ids.map((id, index) => [id, index]));
+    return found.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  }
+
+  async getProduct(id: string): Promise<InformationProduct | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.product(id) }),
+    );
+    return Item ? stripStorage<InformationProduct>(Item) : undefined;
+  }
+
+  async listInbox<K extends DeliveryKind>(kind: K, agency: Agency): Promise<Array<DeliveryItem<K>>> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: byInbox.indexName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byInbox.partitionKey.name },
+      ExpressionAttributeValues: { ':pk': inbox.delivered(kind, agency) },
+    });
+    return items.map((item) => stripStorage<DeliveryItem<K>>(item));
+  }
+
+  async markDelivered(kind: DeliveryKind, id: string, at: string): Promise<boolean> {
+    const stored = kind === 'request' ? await this.getRequest(id) : await this.getProduct(id);
+    if (!stored) throw new DeliveryTargetMissingError(kind, id);
+    if (stored.deliveredAt) return false;
+    const delivered =
+      kind === 'request'
+        ? requestItem({ ...(stored as InformationRequest), deliveredAt: at })
+        : productItem({ ...(stored as InformationProduct), deliveredAt: at });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: kind === 'request' ? keys.request(id) : keys.product(id),
+          UpdateExpression: 'SET deliveredAt = :at, inboxPk = :pk, inboxSk = :sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveredAt)',
+          ExpressionAttributeValues: { ':at': at, ':pk': delivered.inboxPk, ':sk': delivered.inboxSk },
+        }),
+      );
+      return true;
+    } catch (error) {
+      // Delivered by a concurrent copy of the same message: one effect, as intended.
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listUndelivered<K extends DeliveryKind>(kind: K, before: string): Promise<Array<DeliveryItem<K>>> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: byInbox.indexName,
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': byInbox.partitionKey.name, '#sk': byInbox.sortKey.name },
+      ExpressionAttributeValues: { ':pk': inbox.undelivered(kind), ':before': before },
+    });
+    return items.map((item) => stripStorage<DeliveryItem<K>>(item));
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Item[]> {

@@ -483,6 +483,8 @@ describe('cdk-nag AwsSolutions', () => {
           'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
           'AwsSolutions-IAM5[Resource::*]',
           'AwsSolutions-SMG4',
+          // The schedules' dead-letter queue is itself a DLQ (acknowledged in lib/schedules.ts).
+          'AwsSolutions-SQS3',
         ].sort(),
       );
       // The authorizer findings are exactly the public routes.
@@ -509,32 +511,8 @@ describe('cdk-nag AwsSolutions', () => {
 
 describe('work that lands later', () => {
   const entry = functions[0]!.entry;
-  const later: FunctionDefinition[] = [
-    ...functions,
-    {
-      name: 'agency',
-      entry,
-      memoryMB: 256,
-      timeoutSeconds: 10,
-      tables: [{ table: caseTable, access: 'readWrite' }],
-      queues: [{ queue: informationRequestQueue, access: 'send' }],
-    },
-    {
-      name: 'agency-inbox',
-      entry,
-      memoryMB: 256,
-      timeoutSeconds: 10,
-      tables: [{ table: caseTable, access: 'readWrite' }],
-      queues: [{ queue: informationRequestQueue, access: 'consume' }],
-    },
-    {
-      name: 'product-dispatch',
-      entry,
-      memoryMB: 256,
-      timeoutSeconds: 10,
-      tables: [{ table: caseTable, access: 'read' }],
-      queues: [{ queue: informationProductQueue, access: 'consume' }],
-    },
+  // Functions of issue #4 that do not exist yet, added beside those that do.
+  const upcoming: FunctionDefinition[] = [
     {
       name: 'metrics',
       entry,
@@ -545,6 +523,10 @@ describe('work that lands later', () => {
       bucket: 'readWrite',
     },
     { name: 'reports', entry, memoryMB: 256, timeoutSeconds: 10, tables: [], queues: [], bucket: 'read' },
+  ];
+  const later: FunctionDefinition[] = [
+    ...functions,
+    ...upcoming.filter((definition) => !functions.some((fn) => fn.name === definition.name)),
   ];
   let future: SynthResult;
   let futureResources: Resources;
@@ -576,17 +558,17 @@ describe('work that lands later', () => {
   });
 
   it('schedules each job in London time, exactly, retried, with a dead-letter queue', () => {
-    const metricsId = logicalId(future.stack, future.stack.functions.get('metrics')!);
     const scheduled = ofType('AWS::Scheduler::Schedule').map((schedule) => schedule.Properties);
     expect(scheduled.map((schedule) => schedule.Name).sort()).toEqual(schedules.map((s) => s.name).sort());
     for (const definition of schedules) {
+      const targetId = logicalId(future.stack, future.stack.functions.get(definition.target)!);
       const schedule = scheduled.find((candidate) => candidate.Name === definition.name);
       expect(schedule).toMatchObject({
         ScheduleExpression: definition.cron,
         ScheduleExpressionTimezone: 'Europe/London',
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: {
-          Arn: arnOf(metricsId),
+          Arn: arnOf(targetId),
           RetryPolicy: {
             MaximumRetryAttempts: expect.any(Number),
             MaximumEventAgeInSeconds: expect.any(Number),
@@ -595,18 +577,22 @@ describe('work that lands later', () => {
         },
       });
       expect(JSON.parse(schedule.Target.Input)).toEqual(definition.input);
-    }
-    // The scheduler's role may invoke the metrics function and nothing else.
-    const roleId = scheduled[0].Target.RoleArn['Fn::GetAtt'][0];
-    const invokes = ofType('AWS::IAM::Policy')
-      .filter((policy) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-      .filter((statement) =>
-        [statement.Action].flat().some((action: string) => action.startsWith('lambda:')),
+      // The scheduler's role may invoke the schedules' targets and nothing else.
+      const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0];
+      const invoked = ofType('AWS::IAM::Policy')
+        .filter((policy) => policy.Properties.Roles.some((role: Json) => role.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+        .filter((statement) =>
+          [statement.Action].flat().some((action: string) => action.startsWith('lambda:')),
+        )
+        .flatMap((statement) => [statement.Resource].flat());
+      const targets = new Set(schedules.map((s) => s.target));
+      const allowed = [...targets].map((name) =>
+        arnOf(logicalId(future.stack, future.stack.functions.get(name)!)),
       );
-    expect(invokes).toEqual([
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: arnOf(metricsId) }),
-    ]);
+      expect(invoked).toContainEqual(arnOf(targetId));
+      for (const resource of invoked) expect(allowed).toContainEqual(resource);
+    }
   });
 
   it('names the bucket for the functions bound to it', () => {

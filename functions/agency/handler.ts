@@ -1,0 +1,60 @@
+/** Partner agencies: their own requests (and answering them) and the products sent to them. */
+import type { Principal } from '../../src/auth/tokens.ts';
+import { createApiHandler, validate } from '../../src/http/api.ts';
+import { agencyResponseSchema } from '../../src/http/api-schemas.ts';
+import { forbidden, notFound } from '../../src/http/errors.ts';
+import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
+import { hubClock } from '../../src/platform/clock.ts';
+import {
+  type AgencyActor,
+  listAgencyProducts,
+  listAgencyRequests,
+  toAgencyView,
+  viewAgencyRequest,
+} from '../../src/services/agency.ts';
+import { answerAgencyRequest } from '../../src/services/workflow.ts';
+
+const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function agencyActor(principal: Principal | undefined): AgencyActor {
+  // The verifier drops the agency role from a token without a known agency, so this cannot happen
+  // through the route's role check; it stays as the firewall's last line.
+  if (!principal?.agency) throw forbidden('Your account is not linked to an agency.');
+  return { id: principal.sub, role: 'agency', agency: principal.agency };
+}
+
+function requestId(pathParameters: Record<string, string>): string {
+  const id = pathParameters.id ?? '';
+  if (!ID_PATTERN.test(id)) throw notFound('There is no such request for your agency.');
+  return id;
+}
+
+export const handler = createApiHandler(
+  'agency',
+  {
+    'GET /api/agency/requests': async ({ principal }) => ({
+      statusCode: 200,
+      body: { items: await listAgencyRequests(agencyActor(principal)) },
+    }),
+
+    'GET /api/agency/requests/{id}': async ({ principal, pathParameters }) => {
+      const view = await viewAgencyRequest(agencyActor(principal), requestId(pathParameters));
+      if (!view) throw notFound('There is no such request for your agency.');
+      return { statusCode: 200, body: view };
+    },
+
+    'POST /api/agency/requests/{id}/response': async ({ principal, pathParameters, body }) => {
+      const actor = agencyActor(principal);
+      const id = requestId(pathParameters);
+      const input = validate(agencyResponseSchema, body, 'The response has invalid fields.');
+      const answered = await answerAgencyRequest(actor, id, input);
+      return { statusCode: 200, body: toAgencyView(answered, hubClock.now()) };
+    },
+
+    'GET /api/agency/products': async ({ principal }) => ({
+      statusCode: 200,
+      body: { items: await listAgencyProducts(agencyActor(principal)) },
+    }),
+  },
+  { translateError: translateWorkflowError },
+);

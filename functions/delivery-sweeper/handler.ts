@@ -1,0 +1,28 @@
+/**
+ * Every minute: re-sends the queue message of any request or product recorded more than a minute ago
+ * and still undelivered (its first send failed, or was lost). Delivery is idempotent, so a re-send
+ * that races the original does no harm.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { hubClock } from '../../src/platform/clock.ts';
+import { logger } from '../../src/platform/powertools.ts';
+import { caseStore } from '../../src/services/cases.ts';
+import { sendDeliveries } from '../../src/services/delivery.ts';
+
+const GRACE_MS = 60_000;
+
+export const handler = middy(async () => {
+  const before = new Date(hubClock.now().getTime() - GRACE_MS).toISOString();
+  const result: Record<string, number> = {};
+  for (const kind of ['request', 'product'] as const) {
+    const undelivered = await caseStore().listUndelivered(kind, before);
+    const failed = await sendDeliveries(
+      kind,
+      undelivered.map((item) => item.id),
+    );
+    result[kind] = undelivered.length - failed;
+  }
+  if (result.request || result.product) logger.info('re-sent undelivered items', result);
+  return result;
+}).use(injectLambdaContext(logger, { resetKeys: true }));

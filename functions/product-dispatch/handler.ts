@@ -1,0 +1,9 @@
+/** Consumes the information-product queue: each message puts one product in the recipient agency's inbox, once. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../../src/platform/powertools.ts';
+import { createDeliveryConsumer } from '../../src/services/delivery-consumer.ts';
+
+export const handler = middy(createDeliveryConsumer('product')).use(
+  injectLambdaContext(logger, { resetKeys: true }),
+);

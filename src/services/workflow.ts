@@ -1,0 +1,161 @@
+/**
+ * The hub's workflow services: read the case, apply a pure transition (src/domain/workflow.ts), commit
+ * it with its audit records in one transaction, then hand requests and products to the delivery
+ * queues. A concurrent change to the same case is retried from a fresh read.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  Actor,
+  AuditRecord,
+  CaseRecord,
+  InformationProduct,
+  InformationRequest,
+} from '../domain/case.ts';
+import type { Agency, Outcome, Rag } from '../domain/codes.ts';
+import {
+  answerRequest,
+  decide,
+  issueRequests,
+  overrideConsent,
+  rate,
+  WorkflowError,
+} from '../domain/workflow.ts';
+import { hubClock } from '../platform/clock.ts';
+import { ConcurrentChangeError, type StoredTransition } from '../store/case-store.ts';
+import { caseStore } from './cases.ts';
+import { sendDeliveries } from './delivery.ts';
+
+const MAX_ATTEMPTS = 4;
+
+async function mutate<T>(
+  caseId: string,
+  apply: (record: CaseRecord, now: Date) => Promise<{ transition: StoredTransition; result: T }>,
+): Promise<T> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const record = await caseStore().getCase(caseId);
+    if (!record) throw new WorkflowError(404, 'NOT_FOUND', 'There is no case with that id.');
+    const { transition, result } = await apply(record, hubClock.now());
+    try {
+      await caseStore().commit(transition);
+      return result;
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+    }
+  }
+  throw new WorkflowError(
+    409,
+    'CONCURRENT_CHANGE',
+    'Someone else changed this case at the same time; try again.',
+  );
+}
+
+const simple =
+  (step: (record: CaseRecord, now: Date) => { record: CaseRecord; audit: AuditRecord[] }) =>
+  async (record: CaseRecord, now: Date) => {
+    const { record: next, audit } = step(record, now);
+    return { transition: { case: { record: next, expectedVersion: record.version }, audit }, result: next };
+  };
+
+export function triageCase(
+  actor: Actor,
+  caseId: string,
+  input: { rag: Rag; rationale?: string | undefined },
+) {
+  return mutate(
+    caseId,
+    simple((record, now) => rate(record, input, actor, now)),
+  );
+}
+
+export function overrideCaseConsent(actor: Actor, caseId: string, input: { rationale: string }) {
+  return mutate(
+    caseId,
+    simple((record, now) => overrideConsent(record, input, actor, now)),
+  );
+}
+
+export async function requestInformation(
+  actor: Actor,
+  caseId: string,
+  input: { agencies: Agency[]; questions?: string | undefined },
+): Promise<InformationRequest[]> {
+  const requests = await mutate(caseId, async (record, now) => {
+    const step = issueRequests(record, input, actor, now, randomUUID);
+    return {
+      transition: {
+        case: { record: step.record, expectedVersion: record.version },
+        newRequests: step.requests,
+        audit: step.audit,
+      },
+      result: step.requests,
+    };
+  });
+  await sendDeliveries(
+    'request',
+    requests.map((request) => request.id),
+  );
+  return requests;
+}
+
+export async function decideCase(
+  actor: Actor,
+  caseId: string,
+  input: { outcome: Outcome; rationale: string; recipientAgency?: Agency | undefined },
+): Promise<{ record: CaseRecord; product?: InformationProduct }> {
+  const decided = await mutate(caseId, async (record, now) => {
+    const requests = await caseStore().getRequests(record.requestIds ?? []);
+    const step = decide(record, requests, input, actor, now, randomUUID);
+    return {
+      transition: {
+        case: { record: step.record, expectedVersion: record.version },
+        ...(step.product ? { newProduct: step.product } : {}),
+        audit: step.audit,
+      },
+      result: { record: step.record, ...(step.product ? { product: step.product } : {}) },
+    };
+  });
+  if (decided.product) await sendDeliveries('product', [decided.product.id]);
+  return decided;
+}
+
+/** An agency's answer to one of its own requests; another agency's request is not found. */
+export async function answerAgencyRequest(
+  actor: Actor & { agency: Agency },
+  requestId: string,
+  input: { information: string; releasable: boolean },
+): Promise<InformationRequest> {
+  const request = await caseStore().getRequest(requestId);
+  if (!request || request.agency !== actor.agency || !request.deliveredAt) {
+    throw new WorkflowError(404, 'NOT_FOUND', 'There is no such request for your agency.');
+  }
+  return mutate(request.caseId, async (record, now) => {
+    const fresh = (await caseStore().getRequest(requestId))!;
+    const step = answerRequest(fresh, record, input, actor, now);
+    return {
+      transition: {
+        case: { record: step.record, expectedVersion: record.version },
+        answeredRequest: step.request,
+        audit: step.audit,
+      },
+      result: step.request,
+    };
+  });
+}
+
+/** The audit trail of a case, oldest first. Reading it is itself recorded. */
+export async function caseAudit(actor: Actor, caseId: string): Promise<AuditRecord[] | undefined> {
+  const record = await caseStore().getCase(caseId);
+  if (!record) return undefined;
+  await caseStore().appendAudit([
+    {
+      caseId,
+      at: hubClock.now().toISOString(),
+      actor: actor.id,
+      role: actor.role,
+      ...(actor.agency ? { agency: actor.agency } : {}),
+      action: 'audit.viewed',
+    },
+  ]);
+  const records = await caseStore().listAudit(caseId);
+  return records.sort((a, b) => a.at.localeCompare(b.at));
+}
