@@ -51,7 +51,12 @@ export function isSessionId(value: string | undefined): value is string {
   return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
 }
 
-export type CsrfPurpose = 'refer' | 'feedback';
+/**
+ * `staff`: the workbench and agency portal forms. Their "session id" is the SHA-256 of the
+ * `mash_session` cookie (src/pages/staff.ts), so a token works only for the signed-in session it was
+ * issued to, and stops working when the person signs in again or as someone else.
+ */
+export type CsrfPurpose = 'refer' | 'feedback' | 'staff';
 
 export function csrfToken(sessionId: string, purpose: CsrfPurpose): string {
   return createHmac('sha256', secret()).update(`${purpose}:${sessionId}`).digest('base64url');

@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../platform/powertools.ts';
+import { agencyPage } from './agency.ts';
 import { assetResponse } from './assets.ts';
 import { feedbackPage } from './feedback.ts';
 import {
@@ -27,6 +28,8 @@ const controllers: Record<string, Controller> = {
   '/feedback': feedbackPage,
   '/workbench': workbenchQueuePage,
   '/workbench/{path+}': workbenchCasePage,
+  '/agency': agencyPage,
+  '/agency/{path+}': agencyPage,
 };
 
 export async function routePage(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -1,24 +1,63 @@
 /**
  * The hub's workbench: the queue sorted by decision deadline, with RAG and time left, and the case
- * page. Reads go through the same audited services as the API.
+ * page with its forms (rate, ask agencies, consent override, decide) and, for managers, the audit
+ * trail. Reads and changes go through the same audited services as the API, with the same role rules:
+ * `mash` rates, asks and decides; `manager` overrides consent and reads the audit trail.
+ *
+ * Every form is a plain POST (no JavaScript) carrying the session-bound CSRF token; success is
+ * post/redirect/get back to the case page with `?done=…` for the notification banner, and a problem
+ * re-renders the case page with the error summary linked to the field (400, or 409 for a conflict).
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
+import type { Principal } from '../auth/tokens.ts';
+import type { AuditRecord } from '../domain/case.ts';
 import {
+  ADULT_OUTCOMES,
+  AGENCIES,
+  AGENCY_LABELS,
+  type Agency,
   CASE_STATUSES,
   type CaseStatus,
+  CHILD_OUTCOMES,
   CONCERN_CATEGORY_LABELS,
+  type Outcome,
   RAG_RATINGS,
   type Rag,
+  type Role,
   SOURCE_LABELS,
 } from '../domain/codes.ts';
-import { describeOutcome } from '../domain/outcomes.ts';
+import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../domain/outcomes.ts';
+import { DEFAULT_QUESTIONS, WorkflowError } from '../domain/workflow.ts';
+import {
+  consentOverrideSchema,
+  decisionSchema,
+  informationRequestsSchema,
+  triageSchema,
+} from '../http/api-schemas.ts';
 import { hubClock } from '../platform/clock.ts';
-import { actorOf, type CaseListItem, listCases, viewCase } from '../services/cases.ts';
+import { toAgencyView } from '../services/agency.ts';
+import { actorOf, type CaseListItem, type CaseView, listCases, viewCase } from '../services/cases.ts';
+import {
+  caseAudit,
+  decideCase,
+  overrideCaseConsent,
+  requestInformation,
+  triageCase,
+} from '../services/workflow.ts';
 import { formatIsoDate, formatLondonDateTime } from './format.ts';
-import { htmlResponse, type PageRequest } from './http.ts';
+import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from './http.ts';
 import { notFound } from './pages-common.ts';
-import { renderPage } from './render.ts';
-import { requireStaff } from './staff.ts';
+import { type FieldError, type FormValues, optional, orderErrors } from './refer-form.ts';
+import { errorView, renderPage } from './render.ts';
+import {
+  hasValidStaffCsrf,
+  requireStaff,
+  roleRefused,
+  staffCsrfToken,
+  staffFormRefused,
+  staffView,
+} from './staff.ts';
 
 const HUB_ROLES = ['mash', 'manager'] as const;
 const PAGE_SIZE = 50;
@@ -37,6 +76,12 @@ const RAG_TAGS: Record<Rag | 'unrated', { text: string; classes: string }> = {
   amber: { text: 'Amber', classes: 'govuk-tag--orange' },
   green: { text: 'Green', classes: 'govuk-tag--green' },
   unrated: { text: 'Not rated', classes: 'govuk-tag--grey' },
+};
+
+const RAG_HINTS: Record<Rag, string> = {
+  red: 'Decision within 4 hours of receipt, day or night. Agencies answer within 2 hours.',
+  amber: 'Decision within 1 working day of receipt. Agencies answer within 6 working hours.',
+  green: 'Decision within 3 working days of receipt. Agencies answer within 1 working day.',
 };
 
 /** "3 hours 20 minutes", "2 days 1 hour", "45 minutes", "less than a minute". */
@@ -106,7 +151,7 @@ export async function workbenchQueuePage(request: PageRequest): Promise<APIGatew
     title: 'Referrals by decision deadline',
     cspNonce: request.cspNonce,
     navCurrent: 'workbench',
-    staff: { sub: gate.principal.sub, role: actor.role },
+    staff: staffView(gate.principal, actor.role),
     rows,
     filters,
     statuses: CASE_STATUSES.map((value) => ({
@@ -125,26 +170,272 @@ export async function workbenchQueuePage(request: PageRequest): Promise<APIGatew
   return htmlResponse(request, html);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// The case page and its forms
+
+const CASE_ACTIONS = ['rate', 'request', 'consent-override', 'decide'] as const;
+type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/** Who may use each form: the same roles as the API routes (src/routes.ts). */
+const ACTION_ROLE: Record<CaseAction, Role> = {
+  rate: 'mash',
+  request: 'mash',
+  'consent-override': 'manager',
+  decide: 'mash',
+};
+
+/** The section of the case page each form sits in: where an error links when its form is not shown. */
+const ACTION_SECTION: Record<CaseAction, string> = {
+  rate: 'rating',
+  request: 'requests',
+  'consent-override': 'consent',
+  decide: 'decision',
+};
+
+/** Each form's fields in page order; schema paths map to these ids (unique on the page). */
+const ACTION_FIELDS: Record<CaseAction, Record<string, string>> = {
+  rate: { rag: 'rag', rationale: 'rateRationale' },
+  request: { agencies: 'agencies', questions: 'questions' },
+  'consent-override': { rationale: 'overrideRationale' },
+  decide: { outcome: 'outcome', rationale: 'decisionRationale', recipientAgency: 'recipientAgency' },
+};
+
+const DONE: Record<CaseAction, string> = {
+  rate: 'rated',
+  request: 'requested',
+  'consent-override': 'consent-overridden',
+  decide: 'decided',
+};
+
+const DONE_MESSAGES: Record<string, string> = {
+  rated: 'Rating saved. The decision deadline has been worked out again from when the referral arrived.',
+  requested: 'Information requested. Each agency will see the request in its portal.',
+  'consent-overridden': 'Your authorisation is recorded. Practitioners can now ask agencies for information.',
+  decided: 'Decision recorded.',
+};
+
+interface FormState {
+  action: CaseAction;
+  values: FormValues;
+  errors: FieldError[];
+  statusCode: number;
+}
+
+type Submission = { ok: true; run: () => Promise<unknown> } | { ok: false; errors: FieldError[] };
+
+function zodErrors(action: CaseAction, error: z.ZodError): FieldError[] {
+  const map = ACTION_FIELDS[action];
+  const primary = Object.values(map)[0]!;
+  return orderErrors(
+    error.issues.map((issue) => ({
+      field: map[String(issue.path[0] ?? '')] ?? primary,
+      message: issue.message,
+    })),
+    Object.values(map),
+  );
+}
+
+/** Reads a form, validates it with the API's schema, and returns the service call to make. */
+function readSubmission(
+  action: CaseAction,
+  form: FormBody,
+  actorFor: (role: Role) => ReturnType<typeof actorOf>,
+  caseId: string,
+): Submission {
+  const actor = actorFor(ACTION_ROLE[action]);
+  switch (action) {
+    case 'rate': {
+      const parsed = triageSchema.safeParse({
+        rag: optional(form, 'rag'),
+        rationale: optional(form, 'rateRationale'),
+      });
+      if (!parsed.success) return { ok: false, errors: zodErrors(action, parsed.error) };
+      return { ok: true, run: () => triageCase(actor, caseId, parsed.data) };
+    }
+    case 'request': {
+      const parsed = informationRequestsSchema.safeParse({
+        agencies: fields(form, 'agencies'),
+        questions: optional(form, 'questions'),
+      });
+      if (!parsed.success) return { ok: false, errors: zodErrors(action, parsed.error) };
+      return { ok: true, run: () => requestInformation(actor, caseId, parsed.data) };
+    }
+    case 'consent-override': {
+      const parsed = consentOverrideSchema.safeParse({ rationale: field(form, 'overrideRationale') });
+      if (!parsed.success) return { ok: false, errors: zodErrors(action, parsed.error) };
+      return { ok: true, run: () => overrideCaseConsent(actor, caseId, parsed.data) };
+    }
+    case 'decide': {
+      const parsed = decisionSchema.safeParse({
+        outcome: optional(form, 'outcome'),
+        rationale: field(form, 'decisionRationale'),
+        recipientAgency: optional(form, 'recipientAgency'),
+      });
+      if (!parsed.success) {
+        const errors = zodErrors(action, parsed.error).map((error) =>
+          error.field === 'outcome'
+            ? { ...error, message: 'Choose the outcome' }
+            : error.field === 'recipientAgency'
+              ? { ...error, message: 'Choose an agency from the list, or None' }
+              : error,
+        );
+        return { ok: false, errors };
+      }
+      return { ok: true, run: () => decideCase(actor, caseId, parsed.data) };
+    }
+  }
+}
+
+/** The posted values a form shows again when it comes back with errors. */
+function postedValues(action: CaseAction, form: FormBody): FormValues {
+  const values: FormValues = {};
+  for (const id of Object.values(ACTION_FIELDS[action])) {
+    values[id] = id === 'agencies' ? fields(form, id) : field(form, id);
+  }
+  return values;
+}
+
 export async function workbenchCasePage(request: PageRequest): Promise<APIGatewayProxyResult> {
   const gate = await requireStaff(request, HUB_ROLES);
   if ('response' in gate) return gate.response;
-  // Forms on the case page (rate, request, decide) arrive with issue #3; until then only GET is served.
-  if (request.method !== 'GET') return notFound(request);
-  const match = /^cases\/([^/]+)$/.exec(request.pathParameters.path ?? '');
+  const match = /^cases\/([^/]+)(?:\/([a-z-]+))?$/.exec(request.pathParameters.path ?? '');
   const id = match?.[1];
+  const sub = match?.[2];
   if (!id || !CASE_ID_PATTERN.test(id)) return notFound(request);
-  const actor = actorOf(gate.principal, HUB_ROLES);
+  const principal = gate.principal;
+
+  if (sub === 'audit') {
+    if (request.method !== 'GET') return notFound(request);
+    return auditPage(request, principal, id);
+  }
+
+  if (sub === undefined) {
+    if (request.method !== 'GET') return notFound(request);
+    return renderCase(request, principal, id, { done: request.query.done });
+  }
+
+  const action = CASE_ACTIONS.find((candidate) => candidate === sub);
+  if (!action) return notFound(request);
+  // The forms' addresses only take POSTs; opening one (a bookmark, a refresh after an error) shows the case.
+  if (request.method !== 'POST') return redirect(request, `/workbench/cases/${id}`);
+  if (!hasValidStaffCsrf(request)) {
+    return staffFormRefused(request, { href: `/workbench/cases/${id}`, text: 'Go back to the case' });
+  }
+  if (!principal.roles.includes(ACTION_ROLE[action])) return roleRefused(request);
+
+  const submission = readSubmission(action, request.form, (role) => actorOf(principal, [role]), id);
+  if (!submission.ok) {
+    return renderCase(request, principal, id, {
+      form: {
+        action,
+        values: postedValues(action, request.form),
+        errors: submission.errors,
+        statusCode: 400,
+      },
+    });
+  }
+  try {
+    await submission.run();
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    if (error.status === 404) return notFound(request);
+    const map = ACTION_FIELDS[action];
+    const fieldId = (error.path && map[error.path]) || Object.values(map)[0]!;
+    return renderCase(request, principal, id, {
+      form: {
+        action,
+        values: postedValues(action, request.form),
+        errors: [{ field: fieldId, message: error.message }],
+        statusCode: error.status,
+      },
+    });
+  }
+  return redirect(request, `/workbench/cases/${id}?done=${DONE[action]}`);
+}
+
+const REQUEST_STATUS_TAGS = {
+  open: { text: 'Waiting', classes: 'govuk-tag--blue' },
+  answered: { text: 'Answered', classes: 'govuk-tag--green' },
+} as const;
+
+/** The outcomes a case's subjects allow: children's, adults', or both for a mixed referral. */
+function outcomeItems(view: CaseView, selected: string) {
+  const types = new Set(view.referral.subjects.map((subject) => subject.type));
+  const item = (outcome: Outcome) => ({
+    value: outcome,
+    text: OUTCOME_DESCRIPTIONS[outcome],
+    hint: { text: outcome },
+    checked: outcome === selected,
+  });
+  const children = types.has('child') ? CHILD_OUTCOMES.map(item) : [];
+  const adults = types.has('adult') ? ADULT_OUTCOMES.map(item) : [];
+  return children.length && adults.length
+    ? [...children, { divider: 'or, for the adult' }, ...adults]
+    : [...children, ...adults];
+}
+
+async function renderCase(
+  request: PageRequest,
+  principal: Principal,
+  id: string,
+  options: { done?: string | undefined; form?: FormState },
+): Promise<APIGatewayProxyResult> {
+  const actor = actorOf(principal, HUB_ROLES);
   const view = await viewCase(actor, id);
   if (!view) return notFound(request);
   const now = hubClock.now();
   const referral = view.referral;
+  const can = (role: Role) => principal.roles.includes(role);
+  const decided = view.status === 'decided';
+  const consentGiven = referral.consent.consentGiven;
+  const checksAllowed = consentGiven || Boolean(view.consentOverride);
+
+  const show = {
+    rate: can('mash') && !decided,
+    request: can('mash') && !decided && checksAllowed && view.rag !== null,
+    'consent-override': can('manager') && !decided && !consentGiven && !view.consentOverride,
+    decide: can('mash') && !decided,
+  } satisfies Record<CaseAction, boolean>;
+
+  const form = options.form;
+  // An error whose form is no longer shown (the case changed) links to its section instead.
+  const errors = (form?.errors ?? []).map((error) =>
+    form && !show[form.action] ? { ...error, field: ACTION_SECTION[form.action] } : error,
+  );
+  const valuesFor = (action: CaseAction): FormValues => (form?.action === action ? form.values : {});
+  const rateValues = valuesFor('rate');
+  const requestValues = valuesFor('request');
+  const decideValues = valuesFor('decide');
+  const chosenAgencies = (requestValues.agencies as string[] | undefined) ?? [];
+  const recipient = String(decideValues.recipientAgency ?? '');
+
+  const requests = view.requests
+    .map((item) => ({ ...toAgencyView(item, now), agency: item.agency }))
+    .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.agency.localeCompare(b.agency))
+    .map((item) => ({
+      ...item,
+      agencyLabel: AGENCY_LABELS[item.agency],
+      issuedText: formatLondonDateTime(item.issuedAt),
+      dueText: formatLondonDateTime(item.dueAt),
+      statusTag: REQUEST_STATUS_TAGS[item.status],
+      answeredText: item.answer ? formatLondonDateTime(item.answer.answeredAt) : undefined,
+    }));
+  const outstanding = requests.filter((item) => item.status === 'open').length;
+
   const html = renderPage('workbench/case.njk', {
     title: `Referral ${view.reference}`,
     cspNonce: request.cspNonce,
     navCurrent: 'workbench',
     backLink: '/workbench',
-    staff: { sub: gate.principal.sub, role: actor.role },
+    staff: staffView(principal, actor.role),
+    csrfToken:
+      show.rate || show.request || show['consent-override'] || show.decide ? staffCsrfToken(request) : '',
+    ...errorView(errors),
+    successMessage: errors.length === 0 && options.done ? DONE_MESSAGES[options.done] : undefined,
     kase: view,
+    show,
+    isManager: can('manager'),
+    isPractitioner: can('mash'),
     ragTag: RAG_TAGS[view.rag ?? 'unrated'],
     statusLabel: STATUS_LABELS[view.status],
     receivedText: formatLondonDateTime(view.receivedAt),
@@ -157,8 +448,110 @@ export async function workbenchCasePage(request: PageRequest): Promise<APIGatewa
       dateOfBirthText: formatIsoDate(subject.dateOfBirth),
       expectedDueDateText: formatIsoDate(subject.expectedDueDate),
     })),
-    ratings: view.ratingHistory.map((rating) => ({ ...rating, atText: formatLondonDateTime(rating.at) })),
+    ratings: view.ratingHistory.map((rating) => ({
+      ...rating,
+      atText: formatLondonDateTime(rating.at),
+      ragText: RAG_TAGS[rating.rag].text,
+    })),
     outcomeText: view.decision ? describeOutcome(view.decision.outcome) : undefined,
+    consentOverride: view.consentOverride
+      ? { ...view.consentOverride, atText: formatLondonDateTime(view.consentOverride.at) }
+      : undefined,
+    decision: view.decision
+      ? {
+          ...view.decision,
+          decidedText: formatLondonDateTime(view.decision.decidedAt),
+          recipientLabel: view.decision.recipientAgency
+            ? AGENCY_LABELS[view.decision.recipientAgency]
+            : undefined,
+        }
+      : undefined,
+    requests,
+    outstanding,
+    defaultQuestions: DEFAULT_QUESTIONS,
+    rateValues,
+    rateItems: RAG_RATINGS.map((rag) => ({
+      value: rag,
+      text: RAG_TAGS[rag].text,
+      hint: { text: RAG_HINTS[rag] },
+      checked: form?.action === 'rate' ? rateValues.rag === rag : view.rag === rag,
+    })),
+    requestValues,
+    agencyItems: AGENCIES.map((agency) => {
+      const asked = requests.filter((item) => item.agency === agency).length;
+      return {
+        value: agency,
+        text: AGENCY_LABELS[agency],
+        checked: chosenAgencies.includes(agency),
+        ...(asked ? { hint: { text: `Already asked${asked > 1 ? ` ${asked} times` : ''}` } } : {}),
+      };
+    }),
+    overrideValues: valuesFor('consent-override'),
+    decideValues,
+    outcomeItems: outcomeItems(view, String(decideValues.outcome ?? '')),
+    recipientItems: [
+      { value: '', text: 'None', selected: recipient === '' },
+      ...AGENCIES.map((agency: Agency) => ({
+        value: agency,
+        text: AGENCY_LABELS[agency],
+        selected: recipient === agency,
+      })),
+    ],
+  });
+  return htmlResponse(request, html, { statusCode: form && errors.length ? form.statusCode : 200 });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The audit trail (managers only)
+
+const AUDIT_ACTIONS: Record<string, string> = {
+  'referral.received': 'Referral received',
+  'case.listed': 'Listed in the queue',
+  'case.viewed': 'Case opened',
+  'case.rated': 'Rated',
+  'case.re-rated': 'Re-rated',
+  'consent.overridden': 'Consent override recorded',
+  'request.issued': 'Information requested',
+  'request.listed': 'Request listed by the agency',
+  'request.viewed': 'Request opened by the agency',
+  'request.answered': 'Agency answered',
+  'case.decided': 'Decided',
+  'product.listed': 'Information product listed by the agency',
+  'audit.viewed': 'Audit trail opened',
+};
+
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+async function auditPage(
+  request: PageRequest,
+  principal: Principal,
+  id: string,
+): Promise<APIGatewayProxyResult> {
+  if (!principal.roles.includes('manager')) return roleRefused(request);
+  const actor = actorOf(principal, ['manager']);
+  // Opening the case (for its reference) is recorded first, so the trail shown includes it.
+  const view = await viewCase(actor, id);
+  if (!view) return notFound(request);
+  const records = await caseAudit(actor, id);
+  if (!records) return notFound(request);
+  const rows = records.map((record: AuditRecord) => ({
+    atText: formatLondonDateTime(record.at),
+    actor: record.actor,
+    role: record.role,
+    agencyLabel: record.agency ? AGENCY_LABELS[record.agency] : '',
+    actionText: AUDIT_ACTIONS[record.action] ?? record.action,
+    action: record.action,
+    // Details may carry instants (a request's due time): shown in London time like every other.
+    detail: (record.detail ?? '').replace(ISO_INSTANT, (instant) => formatLondonDateTime(instant) || instant),
+  }));
+  const html = renderPage('workbench/audit.njk', {
+    title: `Audit trail for ${view.reference}`,
+    cspNonce: request.cspNonce,
+    navCurrent: 'workbench',
+    backLink: `/workbench/cases/${id}`,
+    staff: staffView(principal, actor.role),
+    kase: view,
+    rows,
   });
   return htmlResponse(request, html);
 }
