@@ -39,7 +39,8 @@ export class HubTable extends Table {
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),
         ...(index.sortKey ? { sortKey: attribute(index.sortKey) } : {}),
-        projectionType: ProjectionType.ALL,
+        projectionType: index.projection === 'INCLUDE' ? ProjectionType.INCLUDE : ProjectionType.ALL,
+        ...(index.nonKeyAttributes ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
       });
     }
   }

@@ -142,6 +142,13 @@ const localRoutes: LocalRoute[] = [
         run = await scheduler.runNow(params.name!, periodId);
       } catch (error) {
         if (error instanceof InvocationTimeoutError) throw hubErrors.timedOut();
+        // The job refused its input (a period id that is not a real day, week or month): the caller's mistake.
+        const name = (error as Error | undefined)?.name;
+        if (name === 'PeriodError' || name === 'ZodError') {
+          throw hubErrors.validation('The period is not valid.', [
+            { path: 'periodId', message: (error as Error).message },
+          ]);
+        }
         deps.log.error(`schedule ${params.name} failed when run by hand`, error);
         throw hubErrors.handlerFailed();
       }

@@ -16,8 +16,10 @@ export interface IndexDefinition {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
-  /** Every index projects all attributes: the queue views read whole items. */
-  projection: 'ALL';
+  /** `ALL` for views that read whole items; `INCLUDE` keeps an index small when readers need few attributes. */
+  projection: 'ALL' | 'INCLUDE';
+  /** With `INCLUDE`: the attributes projected besides the keys. */
+  nonKeyAttributes?: readonly string[];
 }
 export interface TableDefinition {
   /** CDK construct id. */
@@ -63,11 +65,19 @@ export const caseTable = {
       projection: 'ALL',
     },
     {
-      // One receipt month's cases, for the board's exports (never a table scan).
+      // One receipt month's cases, for the board's exports (never a table scan). Only the metric facts
+      // are projected, so an export reads small index items and no personal data at all.
       indexName: 'byReceiptMonth',
       partitionKey: { name: 'receiptMonthPk', type: 'S' },
       sortKey: { name: 'receiptSk', type: 'S' },
-      projection: 'ALL',
+      projection: 'INCLUDE',
+      nonKeyAttributes: [
+        'facts',
+        'feedbackResponses',
+        'feedbackHelpful',
+        'feedbackRatingSum',
+        'feedbackRatingCount',
+      ],
     },
     {
       // One agency's inbox (information requests and products) by due time.
@@ -257,6 +267,24 @@ export const functions: readonly FunctionDefinition[] = [
     timeoutSeconds: 5,
     tables: [{ table: caseTable, access: 'readWrite' }],
     queues: [{ queue: informationProductQueue, access: 'consume' }],
+  },
+  {
+    name: 'metrics',
+    entry: 'functions/metrics/handler.ts',
+    memoryMB: 1024,
+    timeoutSeconds: 120,
+    tables: [{ table: caseTable, access: 'read' }],
+    queues: [],
+    bucket: 'readWrite',
+  },
+  {
+    name: 'reports',
+    entry: 'functions/reports/handler.ts',
+    memoryMB: 256,
+    timeoutSeconds: 10,
+    tables: [],
+    queues: [],
+    bucket: 'read',
   },
   {
     name: 'delivery-sweeper',

@@ -44,6 +44,10 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', resource: '/api/agency/requests/{id}/response', fn: 'agency', access: ['agency'] },
   { method: 'GET', resource: '/api/agency/products', fn: 'agency', access: ['agency'] },
 
+  // The board's exports.
+  { method: 'GET', resource: '/api/reports', fn: 'reports', access: ['board'] },
+  { method: 'GET', resource: '/api/reports/{period}/{file}', fn: 'reports', access: ['board'] },
+
   // Pages (server-rendered; staff pages check the session cookie themselves).
   { method: 'GET', resource: '/', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/refer', fn: 'pages', access: 'public' },
@@ -58,6 +62,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', resource: '/agency', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/agency/{path+}', fn: 'pages', access: 'public' },
   { method: 'POST', resource: '/agency/{path+}', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/board', fn: 'pages', access: 'public' },
+  { method: 'GET', resource: '/board/{path+}', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/assets/{path+}', fn: 'pages', access: 'public' },
 ];
 

@@ -35,6 +35,13 @@ export interface CaseRecord {
   /** Requests issued and not yet answered: the case is `gathering` while any are. */
   outstandingRequests?: number;
   requestIds?: string[];
+  /** What the board's measures need of each request, kept on the case so exports read one item per referral. */
+  requestSummaries?: RequestSummary[];
+  /** Feedback counters, added to atomically as feedback arrives. */
+  feedbackResponses?: number;
+  feedbackHelpful?: number;
+  feedbackRatingSum?: number;
+  feedbackRatingCount?: number;
   decision?: Decision;
   productId?: string;
   version: number;
@@ -77,6 +84,14 @@ export interface CaseSummary {
   receivedAt: string;
   decisionDueAt: string;
   overdue: boolean;
+}
+
+export interface RequestSummary {
+  id: string;
+  agency: Agency;
+  issuedAt: string;
+  dueAt: string;
+  answeredAt?: string;
 }
 
 export interface ConsentOverride {

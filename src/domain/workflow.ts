@@ -187,6 +187,10 @@ export function issueRequests(
     status: 'gathering',
     outstandingRequests: (record.outstandingRequests ?? 0) + requests.length,
     requestIds: [...(record.requestIds ?? []), ...requests.map((request) => request.id)],
+    requestSummaries: [
+      ...(record.requestSummaries ?? []),
+      ...requests.map(({ id, agency, issuedAt, dueAt }) => ({ id, agency, issuedAt, dueAt })),
+    ],
     version: record.version + 1,
   };
   return {
@@ -231,6 +235,9 @@ export function answerRequest(
     ...record,
     outstandingRequests: outstanding,
     status: record.status === 'gathering' && outstanding === 0 ? 'ready' : record.status,
+    requestSummaries: (record.requestSummaries ?? []).map((summary) =>
+      summary.id === request.id ? { ...summary, answeredAt: at } : summary,
+    ),
     version: record.version + 1,
   };
   return {

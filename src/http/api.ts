@@ -40,6 +40,8 @@ export interface ApiRequest {
 export interface ApiResult {
   statusCode: number;
   body?: unknown;
+  /** A body sent as it is (e.g. CSV), instead of `body` as JSON. */
+  raw?: string;
   headers?: Record<string, string>;
 }
 
@@ -192,6 +194,10 @@ export function createApiHandler(
         ),
         body: parsedBody,
       });
+      if (result.raw !== undefined) {
+        const response = jsonResponse(result.statusCode, undefined, result.headers);
+        return { ...response, body: result.raw };
+      }
       return jsonResponse(result.statusCode, result.body, result.headers);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);

@@ -149,6 +149,28 @@ const operations: Record<string, Operation> = {
     parameters: [idParameter],
     responses: { '200': { description: 'Answered' }, ...errors, ...staffErrors, ...caseErrors },
   },
+  'GET /api/reports': {
+    summary: 'The board’s exports: key, period, period id and when each was generated',
+    responses: { '200': { description: 'Exports' }, ...staffErrors },
+  },
+  'GET /api/reports/{period}/{file}': {
+    summary: 'One export, as JSON (schemaVersion 1) or CSV (measure,breakdown,value)',
+    parameters: [
+      { name: 'period', in: 'path', required: true, schema: { enum: ['daily', 'weekly', 'monthly'] } },
+      {
+        name: 'file',
+        in: 'path',
+        required: true,
+        description: 'PERIOD_ID.json or PERIOD_ID.csv: 2026-11-25, 2026-W48 or 2026-11',
+        schema: { type: 'string' },
+      },
+    ],
+    responses: {
+      '200': { description: 'The export' },
+      ...staffErrors,
+      '404': { description: 'No such export', schema: errorSchema },
+    },
+  },
   'GET /api/agency/products': {
     summary: "Information products sent to the caller's agency",
     responses: { '200': { description: 'Products' }, ...staffErrors },

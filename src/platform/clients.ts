@@ -3,6 +3,7 @@
  * the standard AWS_ENDPOINT_URL_* variables, which the local hub points at DynamoDB Local and fauxqs.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultRegion } from '../resources.ts';
@@ -27,6 +28,13 @@ let sqsClient: SQSClient | undefined;
 export function sqs(): SQSClient {
   sqsClient ??= new SQSClient({ region: process.env.AWS_REGION ?? defaultRegion, maxAttempts: 3 });
   return sqsClient;
+}
+
+let s3Client: S3Client | undefined;
+
+export function s3(): S3Client {
+  s3Client ??= new S3Client({ region: process.env.AWS_REGION ?? defaultRegion, maxAttempts: 3 });
+  return s3Client;
 }
 
 /** The value of a resource's environment variable; a missing one is a deployment fault, so fail loudly. */

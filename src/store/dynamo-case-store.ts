@@ -17,7 +17,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, CaseRecord, InformationProduct, InformationRequest } from '../domain/case.ts';
+import { factsOf, referralFacts } from '../domain/case-facts.ts';
 import type { Agency } from '../domain/codes.ts';
+import type { ReferralFacts } from '../domain/metrics/facts.ts';
 import { caseTable } from '../resources.ts';
 import {
   type CasePage,
@@ -45,6 +47,7 @@ const byDue = index('byDue');
 const byStatus = index('byStatus');
 const openByDue = index('openByDue');
 const byInbox = index('byInbox');
+const byReceiptMonth = index('byReceiptMonth');
 
 export const keys = {
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
@@ -99,9 +102,15 @@ export function caseIndexAttributes(record: CaseRecord): Item {
     dueListSk,
     statusPk: `STATUS#${record.status}`,
     ...(record.status === 'decided' ? {} : { openPk: 'OPEN' }),
-    receiptMonthPk: `RECEIVED#${record.receivedAt.slice(0, 7)}`,
+    receiptMonthPk: receiptMonthKey(record.receivedAt),
     receiptSk: `${record.receivedAt}#${record.id}`,
+    facts: factsOf(record),
   };
+}
+
+/** The receipt index partitions by UTC month of receipt. */
+export function receiptMonthKey(instant: string): string {
+  return `RECEIVED#${instant.slice(0, 7)}`;
 }
 
 const STORAGE_ATTRIBUTES = [
@@ -117,6 +126,7 @@ const STORAGE_ATTRIBUTES = [
   'inboxPk',
   'inboxSk',
   'expiresAt',
+  'facts',
 ];
 
 function stripStorage<T>(item: Item): T {
@@ -300,10 +310,57 @@ export class DynamoCaseStore implements CaseStore {
               Item: { ...keys.feedback(caseId, feedback.at), type: 'feedback', caseId, ...feedback },
             },
           },
+          {
+            // Counters for the board's confidence measure; `version` moves so a concurrent workflow
+            // put (which carries the counters it read) is retried instead of overwriting them.
+            Update: {
+              TableName: this.tableName,
+              Key: keys.case(caseId),
+              UpdateExpression:
+                'ADD feedbackResponses :one, feedbackHelpful :helpful, feedbackRatingSum :rating, feedbackRatingCount :rated, #version :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#version': 'version' },
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ':helpful': feedback.helpful ? 1 : 0,
+                ':rating': feedback.rating ?? 0,
+                ':rated': feedback.rating === undefined ? 0 : 1,
+              },
+            },
+          },
           { Put: { TableName: this.tableName, Item: { ...keys.audit(audit), type: 'audit', ...audit } } },
         ],
       }),
     );
+  }
+
+  /**
+   * The facts of every referral received in [start, end), read from the receipt index month by month
+   * and page by page: memory stays bounded however large the table, and nothing else is read.
+   */
+  async *streamReceived(start: string, end: string): AsyncGenerator<ReferralFacts> {
+    for (const month of utcMonthsBetween(start, end)) {
+      let startKey: Item | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: byReceiptMonth.indexName,
+            KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :start AND :end',
+            ExpressionAttributeNames: {
+              '#pk': byReceiptMonth.partitionKey.name,
+              '#sk': byReceiptMonth.sortKey.name,
+            },
+            ExpressionAttributeValues: { ':pk': receiptMonthKey(month), ':start': start, ':end': end },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          if (item.facts) yield referralFacts(item.facts as ReturnType<typeof factsOf>, item);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
   }
 
   async commit(transition: StoredTransition): Promise<void> {
@@ -458,6 +515,25 @@ export class DynamoCaseStore implements CaseStore {
     } while (startKey);
     return items;
   }
+}
+
+/** `2026-03-31T23:00:00.000Z`..`2026-04-30T23:00:00.000Z` → ['2026-03', '2026-04']. */
+export function utcMonthsBetween(start: string, end: string): string[] {
+  const months: string[] = [];
+  let year = Number(start.slice(0, 4));
+  let month = Number(start.slice(5, 7));
+  const last = end.slice(0, 7);
+  for (;;) {
+    const id = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+    if (id > last) break;
+    months.push(id);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
 }
 
 function encodeCursor(key: Item): string {

@@ -1,0 +1,27 @@
+/**
+ * The scheduled exports (metrics-daily, metrics-weekly, metrics-monthly). EventBridge Scheduler
+ * delivers the schedule's input: `{"period": "monthly"}`, optionally with a `periodId` to re-export.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { PERIOD_KINDS } from '../../src/domain/metrics/periods.ts';
+import { logger, metrics } from '../../src/platform/powertools.ts';
+import { exportPeriod } from '../../src/services/metrics.ts';
+
+const scheduledExport = z.object({
+  period: z.enum(PERIOD_KINDS),
+  periodId: z.string().max(10).optional(),
+});
+
+export const handler = middy(async (event: unknown) => {
+  const request = scheduledExport.parse(event);
+  const result = await exportPeriod(request.period, request.periodId);
+  logger.info('export written', {
+    period: result.period,
+    periodId: result.periodId,
+    referrals: result.referrals,
+  });
+  metrics.addMetric('ExportWritten', 'Count', 1);
+  return result;
+}).use(injectLambdaContext(logger, { resetKeys: true }));
