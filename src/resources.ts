@@ -307,6 +307,8 @@ export const functions: readonly FunctionDefinition[] = [
       { table: idempotencyTable, access: 'readWrite' },
     ],
     queues: [],
+    // The board's dashboard reads the exports.
+    bucket: 'read',
     formSecret: true,
   },
 ];

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../platform/powertools.ts';
 import { agencyPage } from './agency.ts';
 import { assetResponse } from './assets.ts';
+import { boardControllers } from './board.ts';
 import { feedbackPage } from './feedback.ts';
 import {
   type PageRequest,
@@ -30,6 +31,7 @@ const controllers: Record<string, Controller> = {
   '/workbench/{path+}': workbenchCasePage,
   '/agency': agencyPage,
   '/agency/{path+}': agencyPage,
+  ...boardControllers,
 };
 
 export async function routePage(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {

@@ -76,7 +76,8 @@ describe('a hub killed with SIGKILL mid-stream', () => {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(validReferral()),
           });
-          if (response.status === 201) answered.push(await response.json());
+          if (response.status === 201)
+            answered.push((await response.json()) as { reference: string; receiptToken: string });
         } catch {
           return; // the hub is gone
         }
