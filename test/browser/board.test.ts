@@ -7,12 +7,12 @@
  * nothing, and that axe-core finds no violations on the dashboard, its empty state and the definitions.
  *
  * axe needs JavaScript, so each page seen without JavaScript is replayed, byte for byte, in a second
- * context with JavaScript on and audited there (as in test/browser/refer.test.ts).
+ * context with JavaScript on and audited there (test/helpers/browser.ts).
+ *
+ * Needs Debian's chromium at /usr/bin/chromium; without it the suite is skipped, or fails when CI is set.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionsMarkdown } from '../../src/domain/metrics/definitions.ts';
 import { applyDisclosureControl } from '../../src/domain/metrics/disclosure.ts';
@@ -25,14 +25,8 @@ import {
 import { periodBounds } from '../../src/domain/metrics/periods.ts';
 import { reportsBucket } from '../../src/resources.ts';
 import { definitionsKey, reportKey } from '../../src/store/report-store.ts';
+import { auditPage, hasChromium, launchBrowser, openContexts } from '../helpers/browser.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
 
 const MONTHS = ['2026-07', '2026-08', '2026-09', '2026-10'] as const;
 
@@ -150,20 +144,8 @@ describe.skipIf(!hasChromium)('the board dashboard in a browser, JavaScript off'
     }
     await put(definitionsKey('md'), definitionsMarkdown(), 'text/markdown', '2026-11-01T06:45:00.000Z');
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    noJs = await browser.newContext({ javaScriptEnabled: false, baseURL: hub.url, acceptDownloads: true });
-    withJs = await browser.newContext({ javaScriptEnabled: true, baseURL: hub.url });
-    page = await noJs.newPage();
+    browser = await launchBrowser();
+    ({ noJs, withJs, page } = await openContexts(browser, hub.url, { acceptDownloads: true }));
 
     // Sign in as the board through the local sign-in form, as a person would.
     await page.goto('/_local/sign-in');
@@ -178,35 +160,9 @@ describe.skipIf(!hasChromium)('the board dashboard in a browser, JavaScript off'
     await hub?.stop();
   });
 
-  /** Replays the no-JavaScript page's current state in the JavaScript context and runs axe-core on it. */
+  /** Audits the no-JavaScript page's current state with axe-core; no exception is allowed. */
   async function audit(label: string) {
-    const url = page.url();
-    const html = await page.content();
-    const replay = await withJs.newPage();
-    try {
-      await replay.route(url, (route) =>
-        route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await replay.goto(url, { waitUntil: 'load' });
-      await replay.addScriptTag({ path: AXE });
-      const violations = await replay.evaluate(async () => {
-        type Node = { target: string[] };
-        const axe = (
-          globalThis as unknown as {
-            axe: { run(): Promise<{ violations: Array<{ id: string; help: string; nodes: Node[] }> }> };
-          }
-        ).axe;
-        const results = await axe.run();
-        return results.violations.map((v) => ({
-          id: v.id,
-          help: v.help,
-          targets: v.nodes.map((n) => JSON.stringify(n.target)),
-        }));
-      });
-      expect(violations, `axe on ${label} (${url})`).toEqual([]);
-    } finally {
-      await replay.close();
-    }
+    await auditPage(page, withJs, label);
   }
 
   /** A table's body rows: the row header and each cell's figure (without the screen-reader words). */

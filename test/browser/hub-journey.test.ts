@@ -3,26 +3,22 @@
  * a referral and asks police and health; each agency answers in its portal (police releasable, health
  * not); the practitioner decides and sends the information product to children's social care, whose
  * portal shows the police answer and never the health one. axe-core audits every staff page and error
- * state, replayed byte for byte in a JavaScript context as in test/browser/refer.test.ts.
+ * state, replayed byte for byte in a JavaScript context (test/helpers/browser.ts).
  *
- * Needs Debian's chromium at /usr/bin/chromium; without it the suite is skipped. MASH_HUB_URL runs it
- * against a hub that is already running instead of starting one.
+ * Needs Debian's chromium at /usr/bin/chromium; without it the suite is skipped, or fails when CI is set.
+ * MASH_HUB_URL runs it against a hub that is already running instead of starting one.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import {
+  auditPage,
+  type BrowserHub,
+  hasChromium,
+  launchBrowser,
+  openContexts,
+  startHubForBrowser,
+} from '../helpers/browser.ts';
 import { validReferral } from '../helpers/referrals.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
-
-type Hub = Pick<TestHub, 'url' | 'stop'>;
 
 const POLICE_ANSWER = 'Two domestic incidents at the address in May <b>2026</b>.';
 const HEALTH_ANSWER = 'Missed immunisations; a confidential clinical note that must stay in the hub.';
@@ -33,9 +29,8 @@ async function visibleText(locator: Locator): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('the hub journey in a browser, JavaScript off', () => {
-  let hub: Hub;
+  let hub: BrowserHub;
   let browser: Browser;
-  let noJs: BrowserContext;
   let withJs: BrowserContext;
   let page: Page;
   const audited: string[] = [];
@@ -57,25 +52,9 @@ describe.skipIf(!hasChromium)('the hub journey in a browser, JavaScript off', ()
   }
 
   beforeAll(async () => {
-    if (process.env.MASH_HUB_URL) {
-      hub = { url: process.env.MASH_HUB_URL.replace(/\/$/, ''), stop: async () => {} };
-    } else {
-      hub = await startTestHub();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    noJs = await browser.newContext({ javaScriptEnabled: false, baseURL: hub.url });
-    withJs = await browser.newContext({ javaScriptEnabled: true, baseURL: hub.url });
-    page = await noJs.newPage();
+    hub = await startHubForBrowser();
+    browser = await launchBrowser();
+    ({ withJs, page } = await openContexts(browser, hub.url));
   });
 
   afterAll(async () => {
@@ -84,39 +63,13 @@ describe.skipIf(!hasChromium)('the hub journey in a browser, JavaScript off', ()
   });
 
   /**
-   * Replays the no-JavaScript page's current state in the JavaScript context and runs axe-core on it.
-   * No exception is allowed: these pages use no conditionally revealed radios, so the narrow
-   * aria-expanded allowance of the referral form's audit is not needed here.
+   * Audits the no-JavaScript page's current state with axe-core. No exception is allowed: these pages
+   * use no conditionally revealed radios, so the narrow aria-expanded allowance of the referral form's
+   * audit is not needed here.
    */
   async function audit(label: string) {
-    const url = page.url();
-    const html = await page.content();
-    const replay = await withJs.newPage();
-    try {
-      await replay.route(url, (route) =>
-        route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await replay.goto(url, { waitUntil: 'load' });
-      await replay.addScriptTag({ path: AXE });
-      const violations = await replay.evaluate(async () => {
-        type Node = { target: string[] };
-        const axe = (
-          globalThis as unknown as {
-            axe: { run(): Promise<{ violations: Array<{ id: string; help: string; nodes: Node[] }> }> };
-          }
-        ).axe;
-        const results = await axe.run();
-        return results.violations.map((v) => ({
-          id: v.id,
-          help: v.help,
-          targets: v.nodes.map((n) => JSON.stringify(n.target)),
-        }));
-      });
-      expect(violations, `axe on ${label} (${url})`).toEqual([]);
-      audited.push(label);
-    } finally {
-      await replay.close();
-    }
+    await auditPage(page, withJs, label);
+    audited.push(label);
   }
 
   async function press(name: string) {

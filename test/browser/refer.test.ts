@@ -3,28 +3,55 @@
  * reference on the confirmation page, error summaries that link to their fields, and axe-core on every
  * page and error state. axe needs JavaScript, so each state seen without JavaScript is replayed, byte
  * for byte, in a second context with JavaScript on (the same URL, answered with the same HTML; styles
- * and scripts still come from the hub) and audited there.
+ * and scripts still come from the hub) and audited there (test/helpers/browser.ts).
  *
- * Needs Debian's chromium at /usr/bin/chromium (CI installs it); without it the suite is skipped.
- * MASH_HUB_URL runs it against a hub that is already running instead of starting one.
+ * Needs Debian's chromium at /usr/bin/chromium (CI installs it); without it the suite is skipped, or
+ * fails when CI is set. MASH_HUB_URL runs it against a hub that is already running instead of starting one.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`Skipping the browser tests: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
-
-/** The part of test/helpers/hub.ts this suite uses; an already running hub (MASH_HUB_URL) has only a URL. */
-type Hub = Pick<TestHub, 'url' | 'stop'> & Partial<Pick<TestHub, 'token' | 'api'>>;
+import {
+  type AxeFinding,
+  auditPage,
+  type BrowserHub,
+  hasChromium,
+  launchBrowser,
+  openContexts,
+  startHubForBrowser,
+} from '../helpers/browser.ts';
 
 const HOSTILE_NAME = '<script>alert(1)</script>';
+
+/**
+ * The one accepted axe finding: GOV.UK Frontend's conditional reveal sets aria-expanded on the radio
+ * that reveals a question. It is deliberate (screen readers announce it; see alphagov/govuk-frontend#979
+ * and the Design System's known issues), so only aria-allowed-attr on those nodes is let through: a
+ * radio whose aria-controls names a .govuk-radios__conditional element.
+ */
+async function isGovukConditionalReveal(finding: AxeFinding, replay: Page): Promise<boolean> {
+  if (finding.id !== 'aria-allowed-attr') return false;
+  return replay.evaluate((selector) => {
+    type ElementLike = {
+      tagName: string;
+      getAttribute(name: string): string | null;
+      classList: { contains(name: string): boolean };
+    };
+    const { document } = globalThis as unknown as {
+      document: {
+        querySelector(selector: string): ElementLike | null;
+        getElementById(id: string): ElementLike | null;
+      };
+    };
+    const element = document.querySelector(selector);
+    const controls = element?.getAttribute('aria-controls');
+    const revealed = controls ? document.getElementById(controls) : null;
+    return (
+      element?.tagName === 'INPUT' &&
+      element.getAttribute('type') === 'radio' &&
+      revealed?.classList.contains('govuk-radios__conditional') === true
+    );
+  }, finding.target[0]!);
+}
 
 /** The text as rendered for a person (Playwright's innerText, which leaves out hidden text). */
 async function visibleText(locator: Locator): Promise<string> {
@@ -33,33 +60,16 @@ async function visibleText(locator: Locator): Promise<string> {
 }
 
 describe.skipIf(!hasChromium)('the referral form in a browser, JavaScript off', () => {
-  let hub: Hub;
+  let hub: BrowserHub;
   let browser: Browser;
-  let noJs: BrowserContext;
   let withJs: BrowserContext;
   let page: Page;
   const audited: string[] = [];
 
   beforeAll(async () => {
-    if (process.env.MASH_HUB_URL) {
-      hub = { url: process.env.MASH_HUB_URL.replace(/\/$/, ''), stop: async () => {} };
-    } else {
-      hub = await startTestHub();
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
-    noJs = await browser.newContext({ javaScriptEnabled: false, baseURL: hub.url });
-    withJs = await browser.newContext({ javaScriptEnabled: true, baseURL: hub.url });
-    page = await noJs.newPage();
+    hub = await startHubForBrowser();
+    browser = await launchBrowser();
+    ({ withJs, page } = await openContexts(browser, hub.url));
   });
 
   afterAll(async () => {
@@ -67,63 +77,10 @@ describe.skipIf(!hasChromium)('the referral form in a browser, JavaScript off', 
     await hub?.stop();
   });
 
-  /** Replays the no-JavaScript page's current state in the JavaScript context and runs axe-core on it. */
+  /** Audits the no-JavaScript page's current state with axe-core, letting through only the conditional reveal. */
   async function audit(label: string) {
-    const url = page.url();
-    const html = await page.content();
-    const replay = await withJs.newPage();
-    try {
-      await replay.route(url, (route) =>
-        route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await replay.goto(url, { waitUntil: 'load' });
-      await replay.addScriptTag({ path: AXE });
-      const violations = await replay.evaluate(async () => {
-        type Node = { target: string[]; html: string };
-        const axe = (
-          globalThis as unknown as {
-            axe: { run(): Promise<{ violations: Array<{ id: string; help: string; nodes: Node[] }> }> };
-          }
-        ).axe;
-        const results = await axe.run();
-        // The one accepted finding: GOV.UK Frontend's conditional reveal sets aria-expanded on the
-        // radio that reveals a question. It is deliberate (screen readers announce it; see
-        // alphagov/govuk-frontend#979 and the Design System's known issues), so only those nodes are let through.
-        type ElementLike = {
-          tagName: string;
-          getAttribute(name: string): string | null;
-          classList: { contains(name: string): boolean };
-        };
-        const { document } = globalThis as unknown as {
-          document: {
-            querySelector(selector: string): ElementLike | null;
-            getElementById(id: string): ElementLike | null;
-          };
-        };
-        const isGovukConditionalReveal = (node: Node) => {
-          const element = document.querySelector(node.target[0]!);
-          const controls = element?.getAttribute('aria-controls');
-          const revealed = controls ? document.getElementById(controls) : null;
-          return (
-            element?.tagName === 'INPUT' &&
-            element.getAttribute('type') === 'radio' &&
-            revealed?.classList.contains('govuk-radios__conditional') === true
-          );
-        };
-        return results.violations
-          .map((v) => ({
-            ...v,
-            nodes:
-              v.id === 'aria-allowed-attr' ? v.nodes.filter((n) => !isGovukConditionalReveal(n)) : v.nodes,
-          }))
-          .filter((v) => v.nodes.length > 0)
-          .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-      });
-      expect(violations, `axe on ${label} (${url})`).toEqual([]);
-      audited.push(label);
-    } finally {
-      await replay.close();
-    }
+    await auditPage(page, withJs, label, { allow: isGovukConditionalReveal });
+    audited.push(label);
   }
 
   async function press(name: string) {
