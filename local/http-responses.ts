@@ -1,5 +1,6 @@
 /** Writing the hub's own responses: JSON, and errors in the API's one error shape (src/http/errors.ts). */
 import type { ServerResponse } from 'node:http';
+import { API_SECURITY_HEADERS } from '../src/http/api.ts';
 import { type ErrorDetail, HttpError } from '../src/http/errors.ts';
 
 export function sendJson(
@@ -12,7 +13,8 @@ export function sendJson(
   res.writeHead(statusCode, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(payload),
-    'Cache-Control': 'no-store',
+    // The hub's own answers (unknown route, 413 before a handler runs) carry the API's headers too.
+    ...API_SECURITY_HEADERS,
     ...headers,
   });
   res.end(res.req.method === 'HEAD' ? undefined : payload);

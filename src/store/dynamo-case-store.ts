@@ -248,9 +248,25 @@ export class DynamoCaseStore implements CaseStore {
 
     const items: Item[] = [];
     let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
-    // A cursor must continue the same listing: same index, same partition.
-    if (startKey && startKey[names['#pk']!] !== values[':pk'])
-      throw new InvalidCursorError('cursor belongs to another listing');
+    // A cursor must continue the same listing: exactly the table's and this index's keys, same partition.
+    if (startKey) {
+      const index =
+        indexName === openByDue.indexName ? openByDue : indexName === byStatus.indexName ? byStatus : byDue;
+      const expected: string[] = [
+        caseTable.partitionKey.name,
+        caseTable.sortKey.name,
+        index.partitionKey.name,
+        index.sortKey.name,
+      ];
+      const keysOfCursor = Object.keys(startKey);
+      if (
+        keysOfCursor.length !== new Set(expected).size ||
+        !keysOfCursor.every((key) => expected.includes(key)) ||
+        startKey[names['#pk']!] !== values[':pk']
+      ) {
+        throw new InvalidCursorError('cursor belongs to another listing');
+      }
+    }
     // A filter can leave a DynamoDB page short; keep reading until the caller's page is full.
     do {
       const page = await this.client.send(

@@ -97,6 +97,9 @@ describe('GET /api/cases', () => {
     ]);
     const badCursor = await hub.api('GET', '/api/cases?cursor=bm90LWEtY3Vyc29y', { token: mash });
     expect(badCursor.status).toBe(400);
+    // Well-formed JSON with the right partition but other key names: refused before DynamoDB sees it.
+    const crafted = Buffer.from(JSON.stringify({ dueListPk: 'CASES', firstName: 'x' })).toString('base64url');
+    expect((await hub.api('GET', `/api/cases?cursor=${crafted}`, { token: mash })).status).toBe(400);
   });
 });
 

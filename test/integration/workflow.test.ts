@@ -60,7 +60,12 @@ describe('triage', () => {
     });
     expect(green.status).toBe(200);
     expect(green.json).toMatchObject({ rag: 'green', status: 'triaged' });
-    expect(green.json.decisionDueAt).toMatch(/^2026-05-21T09:00:00\.\d{3}Z$/); // Thursday 10:00
+    // The hub's clock runs on from the instant set, so receipt is 10:00 plus however long the calls took.
+    const receivedAt = Date.parse(
+      (await hub.api('GET', `/api/cases/${kase.id}`, { token: mash })).json.receivedAt,
+    );
+    const DAY = 24 * 3600 * 1000;
+    expect(Date.parse(green.json.decisionDueAt) - receivedAt).toBe(3 * DAY); // Thursday, same time
 
     const noReason = await hub.api('POST', `/api/cases/${kase.id}/triage`, {
       token: mash,
@@ -74,7 +79,7 @@ describe('triage', () => {
       body: { rag: 'amber', rationale: 'School reports bruising seen today' },
     });
     expect(amber.status).toBe(200);
-    expect(amber.json.decisionDueAt).toMatch(/^2026-05-19T09:00:00\.\d{3}Z$/); // from receipt, not from now
+    expect(Date.parse(amber.json.decisionDueAt) - receivedAt).toBe(DAY); // from receipt, not from now
 
     const detail = await hub.api('GET', `/api/cases/${kase.id}`, { token: mash });
     expect(detail.json.ratingHistory.map((r: { rag: string }) => r.rag)).toEqual(['green', 'amber']);
