@@ -154,27 +154,35 @@ export function toProxyEvent({
 
 /** API Gateway keeps the client's header casing; the single-value map holds the last value of each. */
 function collectHeaders(rawHeaders: string[]) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Maps, then plain objects: a header named `constructor` or `__proto__` is just a name here.
+  const multi = new Map<string, string[]>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    const value = rawHeaders[i + 1]!;
-    headers[name] = value;
-    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+    multi.set(name, [...(multi.get(name) ?? []), rawHeaders[i + 1]!]);
   }
-  return { headers, multiValueHeaders };
+  return {
+    headers: ownObject([...multi].map(([name, values]) => [name, values.at(-1)!])),
+    multiValueHeaders: ownObject([...multi]),
+  };
+}
+
+/** A plain object with exactly these own keys, whatever they are called (no prototype setter runs). */
+function ownObject<V>(entries: Array<[string, V]>): Record<string, V> {
+  const object: Record<string, V> = {};
+  for (const [key, value] of entries)
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  return object;
 }
 
 /** Both query maps are null, not empty, when there is no query string (as API Gateway sends them). */
 function collectQuery(params: URLSearchParams) {
   if ([...params.keys()].length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of params) {
-    single[name] = value;
-    multi[name] = [...(multi[name] ?? []), value];
-  }
-  return { single, multi };
+  const multi = new Map<string, string[]>();
+  for (const [name, value] of params) multi.set(name, [...(multi.get(name) ?? []), value]);
+  return {
+    single: ownObject([...multi].map(([name, values]) => [name, values.at(-1)!])),
+    multi: ownObject([...multi]),
+  };
 }
 
 function sourceIp(req: IncomingMessage): string {

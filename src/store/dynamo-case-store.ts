@@ -269,7 +269,7 @@ export class DynamoCaseStore implements CaseStore {
     }
     // A filter can leave a DynamoDB page short; keep reading until the caller's page is full.
     do {
-      const page = await this.client.send(
+      const page = await this.queryWithCursor(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: indexName,
@@ -289,6 +289,18 @@ export class DynamoCaseStore implements CaseStore {
       items: items.map((item) => stripStorage<CaseRecord>(item)),
       ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}),
     };
+  }
+
+  /** A start key DynamoDB refuses can only have come from a tampered cursor: the client's mistake. */
+  private async queryWithCursor(command: QueryCommand) {
+    try {
+      return await this.client.send(command);
+    } catch (error) {
+      if (command.input.ExclusiveStartKey && (error as { name?: string })?.name === 'ValidationException') {
+        throw new InvalidCursorError('cursor is not one this API issued');
+      }
+      throw error;
+    }
   }
 
   async appendAudit(records: AuditRecord[]): Promise<void> {
