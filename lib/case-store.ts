@@ -1,8 +1,17 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import {
+  BackupPlan,
+  BackupPlanRule,
+  BackupResource,
+  type BackupSelection,
+  BackupVault,
+} from 'aws-cdk-lib/aws-backup';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAttribute, AttributeType as KeyAttributeType, TableDefinition } from '../src/resources.ts';
+import { CASE_STORE_BACKUP } from './settings.ts';
 
 const attributeTypes: Record<KeyAttributeType, AttributeType> = {
   S: AttributeType.STRING,
@@ -53,10 +62,16 @@ export interface CaseStoreProps {
 /**
  * The case store: every table in src/resources.ts, pay per request, under one customer-managed key.
  * Safeguarding records must outlive any stack operation, so tables and key are retained, deletion
- * protected and recoverable to any second of the last 35 days.
+ * protected and recoverable to any second of the last 35 days; AWS Backup also keeps daily and monthly
+ * recovery points of every table (CASE_STORE_BACKUP) in a vault under its own key, whose recovery points
+ * nobody may delete before their lifecycle does.
  */
 export class CaseStore extends Construct {
   readonly key: Key;
+  readonly backupKey: Key;
+  readonly backupVault: BackupVault;
+  readonly backupPlan: BackupPlan;
+  readonly backupSelection: BackupSelection;
   private readonly byId = new Map<string, HubTable>();
 
   constructor(scope: Construct, id: string, props: CaseStoreProps) {
@@ -73,6 +88,47 @@ export class CaseStore extends Construct {
         new HubTable(this, definition.id, { definition, encryptionKey: this.key }),
       );
     }
+
+    this.backupKey = new Key(this, 'BackupKey', {
+      description: 'MASH hub: case store backup vault',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      // Recovery points stay restorable only while their key exists.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.backupVault = new BackupVault(this, 'BackupVault', {
+      encryptionKey: this.backupKey,
+      blockRecoveryPointDeletion: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.backupPlan = new BackupPlan(this, 'BackupPlan', {
+      backupPlanName: `${Stack.of(this).stackName}-case-store`,
+      backupVault: this.backupVault,
+      backupPlanRules: [
+        new BackupPlanRule({
+          ruleName: 'Daily',
+          scheduleExpression: Schedule.cron(CASE_STORE_BACKUP.dailyCron),
+          scheduleExpressionTimezone: TimeZone.EUROPE_LONDON,
+          deleteAfter: Duration.days(CASE_STORE_BACKUP.dailyRetentionDays),
+        }),
+        new BackupPlanRule({
+          ruleName: 'Monthly',
+          scheduleExpression: Schedule.cron(CASE_STORE_BACKUP.monthlyCron),
+          scheduleExpressionTimezone: TimeZone.EUROPE_LONDON,
+          deleteAfter: Duration.days(CASE_STORE_BACKUP.monthlyRetentionDays),
+        }),
+      ],
+    });
+    this.backupSelection = this.backupPlan.addSelection('Tables', {
+      resources: this.tables.map((table) => BackupResource.fromDynamoDbTable(table)),
+    });
+    Validations.of(this.backupSelection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        "AWS Backup's service role: AWS maintains this policy for exactly this role, which only " +
+        'backup.amazonaws.com can assume, and keeps it in step with what each backup type needs. The selection ' +
+        'limits it to the case store tables.',
+    });
   }
 
   /** The table built from this definition. */

@@ -1,22 +1,31 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type FunctionDefinition, formSecret as formSecretDefinition } from '../src/resources.ts';
 import type { HubTable } from './case-store.ts';
+import { acknowledge } from './compliance.ts';
 import type { FormSecret } from './form-secret.ts';
+import { HubRole } from './hub-role.ts';
 import type { ReportsBucket } from './reports-bucket.ts';
+import { LOG_RETENTION_DAYS } from './settings.ts';
 import type { HubQueue } from './work-queues.ts';
 
 export type TableAccess = 'read' | 'readWrite';
 export type QueueAccess = 'send' | 'consume';
 export type BucketAccess = 'read' | 'readWrite';
+
+/**
+ * How a function is invoked: by API Gateway's Lambda proxy integration or an SQS event source mapping
+ * (both synchronous), or by EventBridge Scheduler (asynchronous, with an on-failure destination).
+ */
+export type Invocation = 'api' | 'queue' | 'schedule';
 
 /** A folder copied into the bundle: `from` is relative to the project root, `to` to the bundle root. */
 export interface BundledFolder {
@@ -38,7 +47,10 @@ export interface HubFunctionProps {
   /** The key the function's log group is encrypted with. */
   readonly logKey: IKey;
   readonly logRetention?: RetentionDays;
-  /** Caps the function's concurrency (and reserves it); unreserved by default. */
+  /**
+   * Caps the function's concurrency (and reserves it). The hub's stack always sets it (lib/settings.ts);
+   * unreserved only where a test builds a lone function.
+   */
   readonly reservedConcurrentExecutions?: number;
   /** Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT. */
   readonly bundledFolders?: readonly BundledFolder[];
@@ -63,25 +75,39 @@ const KEY_DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 // Spelled out rather than `kms:GenerateDataKey*`: the same rights, and no wildcard to explain.
 const KEY_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'];
 
+/** Lambda's log levels by Powertools' name for them: the two must agree or Powertools drops lines. */
+const APPLICATION_LOG_LEVELS: Record<
+  NonNullable<HubFunctionProps['powertoolsLogLevel']>,
+  ApplicationLogLevel
+> = {
+  DEBUG: ApplicationLogLevel.DEBUG,
+  INFO: ApplicationLogLevel.INFO,
+  WARN: ApplicationLogLevel.WARN,
+  ERROR: ApplicationLogLevel.ERROR,
+};
+
 /**
  * Every Lambda function of the hub: Node.js 24 on arm64, bundled locally by esbuild as minified ESM with
- * source maps, its own encrypted log group, X-Ray tracing and the Powertools settings, sized by its
- * definition in src/resources.ts. Its role starts with nothing but its own log group; the `bind*`
- * helpers set the environment variable a definition names and grant the least access that serves it.
+ * source maps, its own encrypted log group, JSON logs, X-Ray tracing and the Powertools settings, sized by
+ * its definition in src/resources.ts and capped by its reserved concurrency. Its role starts with nothing
+ * but its own log group, in a customer-managed policy of its own; the `bind*` helpers set the environment
+ * variable a definition names and grant the least access that serves it.
  */
 export class HubFunction extends NodejsFunction {
   readonly definition: FunctionDefinition;
+  readonly reservedConcurrency?: number;
+  private readonly invocations = new Set<Invocation>();
 
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     const { definition, projectRoot } = props;
     requireLocalEsbuild(projectRoot);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       encryptionKey: props.logKey,
-      retention: props.logRetention ?? RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? (LOG_RETENTION_DAYS.functions as RetentionDays),
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // No AWS managed policy: the only standing right is writing to this function's own log group.
-    const role = new Role(scope, `${id}Role`, {
+    const role = new HubRole(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `MASH hub ${definition.name} function`,
     });
@@ -105,6 +131,9 @@ export class HubFunction extends NodejsFunction {
       description: `MASH hub: ${definition.name}`,
       role,
       logGroup,
+      // Lambda's own lines (START, REPORT, errors) as JSON too, at the level Powertools logs at.
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: APPLICATION_LOG_LEVELS[props.powertoolsLogLevel ?? 'INFO'],
       tracing: Tracing.ACTIVE,
       ...(props.reservedConcurrentExecutions !== undefined
         ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
@@ -143,13 +172,66 @@ export class HubFunction extends NodejsFunction {
       },
     });
     this.definition = definition;
+    if (props.reservedConcurrentExecutions !== undefined)
+      this.reservedConcurrency = props.reservedConcurrentExecutions;
 
+    acknowledge(
+      this,
+      'LambdaInsideVPC',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      'The hub has no private network resource to reach: every call goes to a regional AWS API (DynamoDB, ' +
+        'SQS, S3, KMS, Secrets Manager, X-Ray) over TLS and signed with the function role, or to the user ' +
+        "pool's public JWKS. A VPC would add NAT gateways or interface endpoints and cold-start latency " +
+        'with no private resource behind it; access is limited by IAM, KMS key policies and resource ' +
+        'policies instead.',
+    );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only the X-Ray statement CDK adds for active tracing uses Resource *: xray:PutTraceSegments and ' +
         'xray:PutTelemetryRecords support no resource-level permissions.',
     });
+  }
+
+  /** Records how the function is invoked (the intake API, a work queue, the schedules). */
+  invokedBy(invocation: Invocation): this {
+    this.invocations.add(invocation);
+    return this;
+  }
+
+  /**
+   * Acknowledges the packs' function-level dead-letter queue rule where a DLQ would receive nothing or
+   * duplicate a failure destination, once everything that invokes the function is wired. A function
+   * nothing invokes yet keeps the finding open.
+   */
+  acknowledgeDeadLetterRule(): void {
+    if (this.invocations.size === 0) return;
+    const packs = ['HIPAA.Security', 'NIST.800.53.R5', 'Serverless'] as const;
+    if (this.invocations.has('schedule')) {
+      acknowledge(
+        this,
+        'LambdaDLQ',
+        packs,
+        "Its asynchronous invocations come from EventBridge Scheduler; a run that still fails after Lambda's retries " +
+          "goes to the function's on-failure destination (EventInvokeConfig, the schedules' FailedRuns queue, " +
+          'alarmed), which carries the error as well as the event. A DeadLetterConfig as well would put every ' +
+          'failed run on a queue twice.',
+      );
+      return;
+    }
+    const by = [...this.invocations].map((invocation) =>
+      invocation === 'api'
+        ? 'API Gateway (Lambda proxy integration: a failure is answered 5xx to the caller and alarmed)'
+        : 'its SQS event source mapping (a failed message returns to the queue and is redriven to the ' +
+          "queue's dead-letter queue after maxReceiveCount receives, alarmed)",
+    );
+    acknowledge(
+      this,
+      'LambdaDLQ',
+      packs,
+      `Only ever invoked synchronously, by ${by.join(' and by ')}. A function's dead-letter queue only ` +
+        'receives failed asynchronous invocations, so it would stay empty.',
+    );
   }
 
   /** Names the table in the definition's environment variable and grants read or read-write data access. */

@@ -14,8 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
@@ -26,14 +25,18 @@ import {
   payloadTooLarge,
   unauthorized,
 } from '../src/http/errors.ts';
+import { API_SECURITY_HEADERS } from '../src/http/security-headers.ts';
 import { type FunctionName, limits } from '../src/resources.ts';
 import type { RouteDefinition } from '../src/routes.ts';
 import type { Alerts } from './alerts.ts';
+import { acknowledge } from './compliance.ts';
+import type { HubFunction } from './hub-function.ts';
+import { API_LIMITS, LOG_RETENTION_DAYS } from './settings.ts';
 
 export interface IntakeApiProps {
   readonly routes: readonly RouteDefinition[];
   /** The function behind each route's `fn`; a route whose function is not built yet is left out. */
-  readonly handlers: ReadonlyMap<FunctionName, IFunction>;
+  readonly handlers: ReadonlyMap<FunctionName, HubFunction>;
   /** Its tokens are what the authorizer accepts on every route that is not public. */
   readonly userPool: IUserPool;
   readonly logKey: IKey;
@@ -53,10 +56,12 @@ export interface IntakeApiProps {
   readonly logRetention?: RetentionDays;
 }
 
+/** API Gateway's own answers carry the same security headers as the handlers' (src/http/api.ts), quoted as it wants them. */
 const JSON_HEADERS = {
   'Content-Type': "'application/json'",
-  'Cache-Control': "'no-store'",
-  'X-Content-Type-Options': "'nosniff'",
+  ...Object.fromEntries(
+    Object.entries(API_SECURITY_HEADERS).map(([name, value]) => [name, `'${value.replaceAll("'", "''")}'`]),
+  ),
 };
 
 /**
@@ -102,8 +107,8 @@ export class IntakeApi extends Construct {
   constructor(scope: Construct, id: string, props: IntakeApiProps) {
     super(scope, id);
     this.stageName = props.stageName ?? 'prod';
-    const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
-    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    const logRetention = props.logRetention ?? (LOG_RETENTION_DAYS.api as RetentionDays);
+    const throttle = props.throttle ?? { rateLimit: API_LIMITS.rateLimit, burstLimit: API_LIMITS.burstLimit };
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       encryptionKey: props.logKey,
@@ -132,6 +137,26 @@ export class IntakeApi extends Construct {
         accessLogFormat: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    const stage = this.restApi.deploymentStage;
+    acknowledge(
+      stage,
+      'APIGWCacheEnabledAndEncrypted',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      'No stage cache, deliberately: the responses are case records, agency requests and pages for one ' +
+        "signed-in person, and API Gateway's cache keys leave out the Authorization header and cookies by " +
+        "default, so a cache could hand one person's safeguarding data to another. The handlers mark every " +
+        'response but the static assets Cache-Control: no-store.',
+    );
+    acknowledge(
+      stage,
+      'APIGWSSLEnabled',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      'A stage client certificate authenticates API Gateway to HTTP backends. Every integration here is a ' +
+        'Lambda proxy integration, which API Gateway calls through the Lambda API over TLS, signed with ' +
+        'its own credentials: there is no backend to present a certificate to. Callers reach the stage over ' +
+        'HTTPS only.',
+    );
+
     const cloudWatchRole = this.restApi.node.tryFindChild('CloudWatchRole');
     if (cloudWatchRole) {
       Validations.of(cloudWatchRole).acknowledge({
@@ -169,7 +194,7 @@ export class IntakeApi extends Construct {
     this.addGatewayResponses();
     this.webAcl = this.addFirewall(
       rateLimitedPrefixes(props.routes, props.rateLimitedPrefixes ?? ANONYMOUS_PREFIXES),
-      props.publicRequestsPerIpPer5Minutes ?? 100,
+      props.publicRequestsPerIpPer5Minutes ?? API_LIMITS.publicRequestsPerIpPer5Minutes,
       props.logKey,
     );
 
@@ -194,7 +219,7 @@ export class IntakeApi extends Construct {
 
   private addRoutes(
     routes: readonly RouteDefinition[],
-    handlers: ReadonlyMap<FunctionName, IFunction>,
+    handlers: ReadonlyMap<FunctionName, HubFunction>,
     validator: RequestValidator,
   ): void {
     const integrations = new Map<FunctionName, LambdaIntegration>();
@@ -205,6 +230,7 @@ export class IntakeApi extends Construct {
       if (!integration) {
         integration = new LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
         integrations.set(route.fn, integration);
+        handler.invokedBy('api');
       }
       const resource: IResource =
         route.resource === '/' ? this.restApi.root : this.restApi.root.resourceForPath(route.resource);
@@ -375,7 +401,7 @@ export class IntakeApi extends Construct {
     const wafLogs = new LogGroup(this, 'WafLogs', {
       logGroupName: `aws-waf-logs-${stack.stackName}`,
       encryptionKey: logKey,
-      retention: RetentionDays.THREE_MONTHS,
+      retention: LOG_RETENTION_DAYS.waf as RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     new CfnLoggingConfiguration(this, 'WafLogging', {

@@ -23,6 +23,7 @@ import { IntakeApi } from './intake-api.ts';
 import { LogKey } from './log-key.ts';
 import { ReportsBucket } from './reports-bucket.ts';
 import { Schedules } from './schedules.ts';
+import { RESERVED_CONCURRENCY } from './settings.ts';
 import { WorkQueues } from './work-queues.ts';
 
 /** The project root: package.json, the lock file, `functions/`, `views/`. */
@@ -47,7 +48,7 @@ export interface MashStackProps extends StackProps {
   readonly schedules?: readonly ScheduleDefinition[];
   readonly routes?: readonly RouteDefinition[];
   readonly projectRoot?: string;
-  /** Reserved concurrency per function; none reserved unless set. */
+  /** Reserved concurrency per function; RESERVED_CONCURRENCY (lib/settings.ts) for those not set here. */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
   /** Who receives the alarms (an SNS email subscription). */
   readonly alarmEmail?: string;
@@ -68,6 +69,7 @@ export class MashStack extends Stack {
   readonly api: IntakeApi;
   readonly schedules: Schedules;
   readonly alerts: Alerts;
+  readonly formSecret?: FormSecret;
   readonly functions: ReadonlyMap<FunctionName, HubFunction>;
 
   constructor(scope: Construct, id: string, props: MashStackProps = {}) {
@@ -87,6 +89,7 @@ export class MashStack extends Stack {
     const formSecret = definitions.some((definition) => definition.formSecret)
       ? new FormSecret(this, 'FormSecret')
       : undefined;
+    if (formSecret) this.formSecret = formSecret;
 
     const functions = new Map<FunctionName, HubFunction>();
     for (const definition of definitions) {
@@ -94,9 +97,8 @@ export class MashStack extends Stack {
         definition,
         projectRoot: root,
         logKey,
-        ...(props.reservedConcurrency?.[definition.name] !== undefined
-          ? { reservedConcurrentExecutions: props.reservedConcurrency[definition.name] }
-          : {}),
+        reservedConcurrentExecutions:
+          props.reservedConcurrency?.[definition.name] ?? RESERVED_CONCURRENCY[definition.name],
         ...(bundledFolders[definition.name] ? { bundledFolders: bundledFolders[definition.name] } : {}),
       });
       for (const { table, access } of definition.tables) fn.bindTable(this.caseStore.table(table), access);
@@ -140,6 +142,9 @@ export class MashStack extends Stack {
       key: this.workQueues.key,
       alerts: this.alerts,
     });
+
+    // Only now is every way each function is invoked wired up.
+    for (const fn of functions.values()) fn.acknowledgeDeadLetterRule();
   }
 }
 

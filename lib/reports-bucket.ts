@@ -10,6 +10,8 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { reportsBucket } from '../src/resources.ts';
+import { acknowledge } from './compliance.ts';
+import { REPORTS_BUCKET_HOUSEKEEPING } from './settings.ts';
 
 export type ReportsBucketDefinition = typeof reportsBucket;
 
@@ -21,31 +23,64 @@ export interface ReportsBucketProps {
   readonly accessLogDays?: number;
 }
 
+/** Why neither bucket replicates (HIPAA Security and NIST 800-53 R5 S3BucketReplicationEnabled). */
+const NO_REPLICATION_REASON =
+  "eu-west-2 (London) is AWS's only UK region, and the hub's data stays in the UK: cross-region " +
+  'replication would copy it abroad. Within the region S3 already stores every object across at least ' +
+  'three availability zones; versioning with noncurrent-version expiry, TLS-only access and a retained ' +
+  'bucket guard against deletion and overwriting, and every export can be made again from the case ' +
+  'store, which AWS Backup and point-in-time recovery protect.';
+
 /**
  * The board's exports: a private, versioned, KMS-encrypted bucket that accepts TLS only, logs every
- * access to a separate log bucket and ages exports out as `reportsBucket` in src/resources.ts says.
+ * access to a separate log bucket and ages exports out as `reportsBucket` in src/resources.ts says. The
+ * log bucket is just as private, versioned and encrypted with a customer-managed key of its own, which
+ * S3's log delivery may use.
  */
 export class ReportsBucket extends Construct {
   readonly definition: ReportsBucketDefinition;
   readonly bucket: Bucket;
   readonly key: Key;
   readonly accessLogs: Bucket;
+  readonly accessLogsKey: Key;
 
   constructor(scope: Construct, id: string, props: ReportsBucketProps = {}) {
     super(scope, id);
     const definition = props.definition ?? reportsBucket;
     this.definition = definition;
 
-    // S3 server access logging cannot write to a bucket under SSE-KMS, so the log bucket uses SSE-S3.
+    // Server access logs may go to a bucket under SSE-KMS with a customer-managed key (not the AWS managed
+    // aws/s3 key): the reports bucket's logging configuration lets logging.s3.amazonaws.com use this one.
+    this.accessLogsKey = new Key(this, 'AccessLogsKey', {
+      description: 'MASH hub: server access logs of the board report exports',
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.accessLogs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.accessLogsKey,
+      bucketKeyEnabled: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogDays ?? 400) }],
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(props.accessLogDays ?? REPORTS_BUCKET_HOUSEKEEPING.accessLogDays),
+          noncurrentVersionExpiration: Duration.days(REPORTS_BUCKET_HOUSEKEEPING.accessLogNoncurrentDays),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(
+      this.accessLogs,
+      'S3BucketReplicationEnabled',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      NO_REPLICATION_REASON,
+    );
 
     this.key = new Key(this, 'Key', {
       description: 'MASH hub: board report exports',
@@ -75,12 +110,20 @@ export class ReportsBucket extends Construct {
             },
           ],
           expiration: Duration.days(definition.expireAfterDays),
-          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays ?? 30),
+          noncurrentVersionExpiration: Duration.days(
+            props.noncurrentVersionDays ?? REPORTS_BUCKET_HOUSEKEEPING.noncurrentVersionDays,
+          ),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(
+      this.bucket,
+      'S3BucketReplicationEnabled',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      NO_REPLICATION_REASON,
+    );
   }
 
   /** The IAM resource of every export object (`reports/*`), and the finding cdk-nag reports for it. */

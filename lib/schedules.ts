@@ -1,5 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { DestinationConfig, IDestination } from 'aws-cdk-lib/aws-lambda';
 import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -7,7 +7,10 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName, ScheduleDefinition } from '../src/resources.ts';
 import type { Alerts } from './alerts.ts';
+import { acknowledge } from './compliance.ts';
 import type { HubFunction } from './hub-function.ts';
+import { HubRole } from './hub-role.ts';
+import { SCHEDULED_RUN_RETRIES } from './settings.ts';
 
 export interface SchedulesProps {
   readonly schedules: readonly ScheduleDefinition[];
@@ -49,21 +52,22 @@ export class Schedules extends Construct {
     if (due.length === 0) return;
 
     const stack = Stack.of(this);
-    const retryAttempts = props.retryAttempts ?? 2;
-    const maximumEventAge = props.maximumEventAge ?? Duration.hours(1);
+    const retryAttempts = props.retryAttempts ?? SCHEDULED_RUN_RETRIES.retryAttempts;
+    const maximumEventAge =
+      props.maximumEventAge ?? Duration.seconds(SCHEDULED_RUN_RETRIES.maximumEventAgeSeconds);
 
     const deadLetterQueue = new Queue(this, 'FailedRuns', {
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(SCHEDULED_RUN_RETRIES.failedRunRetentionDays),
       encryption: QueueEncryption.KMS,
       encryptionMasterKey: props.key,
       enforceSSL: true,
     });
     this.deadLetterQueue = deadLetterQueue;
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the dead-letter queue of the schedules and of their functions' failed runs.",
-    });
+    const isDeadLetterQueue =
+      "This queue is itself the dead-letter queue of the schedules and of their functions' failed runs: " +
+      'nothing consumes it, so nothing fails there to redrive. Its depth alarms as soon as a run lands.';
+    Validations.of(deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
+    acknowledge(deadLetterQueue, 'SQSRedrivePolicy', ['Serverless'], isDeadLetterQueue);
     props.alerts.whenAboveZero(
       this,
       'FailedRunsDepth',
@@ -71,11 +75,11 @@ export class Schedules extends Construct {
         period: Duration.minutes(5),
         statistic: 'Maximum',
       }),
-      'A scheduled job (board metrics export) failed after its retries',
+      'A scheduled job (the delivery sweep or a board metrics export) failed after its retries',
     );
 
     const group = new CfnScheduleGroup(this, 'Group', { name: stack.stackName });
-    const roles = new Map<FunctionName, Role>();
+    const roles = new Map<FunctionName, HubRole>();
 
     for (const schedule of due) {
       const target = props.targets.get(schedule.target)!;
@@ -84,40 +88,42 @@ export class Schedules extends Construct {
         role = this.invokerFor(target, deadLetterQueue, props.key);
         roles.set(schedule.target, role);
         target.grantSend(deadLetterQueue);
+        target.invokedBy('schedule');
         target.configureAsyncInvoke({
           retryAttempts,
           maxEventAge: maximumEventAge,
           onFailure: new FailedRunsQueue(deadLetterQueue),
         });
       }
-      this.schedules.push(
-        new CfnSchedule(this, schedule.name, {
-          name: schedule.name,
-          groupName: group.ref,
-          description: `MASH hub: ${schedule.name} (${schedule.target})`,
-          scheduleExpression: schedule.cron,
-          scheduleExpressionTimezone: schedule.timezone,
-          flexibleTimeWindow: { mode: 'OFF' },
-          state: 'ENABLED',
-          target: {
-            arn: target.functionArn,
-            roleArn: role.roleArn,
-            input: JSON.stringify(schedule.input),
-            retryPolicy: {
-              maximumRetryAttempts: retryAttempts,
-              maximumEventAgeInSeconds: maximumEventAge.toSeconds(),
-            },
-            deadLetterConfig: { arn: deadLetterQueue.queueArn },
+      const cfnSchedule = new CfnSchedule(this, schedule.name, {
+        name: schedule.name,
+        groupName: group.ref,
+        description: `MASH hub: ${schedule.name} (${schedule.target})`,
+        scheduleExpression: schedule.cron,
+        scheduleExpressionTimezone: schedule.timezone,
+        flexibleTimeWindow: { mode: 'OFF' },
+        state: 'ENABLED',
+        target: {
+          arn: target.functionArn,
+          roleArn: role.roleArn,
+          input: JSON.stringify(schedule.input),
+          retryPolicy: {
+            maximumRetryAttempts: retryAttempts,
+            maximumEventAgeInSeconds: maximumEventAge.toSeconds(),
           },
-        }),
-      );
+          deadLetterConfig: { arn: deadLetterQueue.queueArn },
+        },
+      });
+      // The first run may be due within a minute: the role's policy must be attached by then.
+      cfnSchedule.node.addDependency(role);
+      this.schedules.push(cfnSchedule);
     }
   }
 
   /** A role EventBridge Scheduler of this account assumes to invoke this one function. */
-  private invokerFor(target: HubFunction, deadLetterQueue: IQueue, key: IKey): Role {
+  private invokerFor(target: HubFunction, deadLetterQueue: IQueue, key: IKey): HubRole {
     const stack = Stack.of(this);
-    const role = new Role(this, `${target.definition.name}Invoker`, {
+    const role = new HubRole(this, `${target.definition.name}Invoker`, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),

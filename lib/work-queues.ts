@@ -1,10 +1,11 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName, QueueDefinition } from '../src/resources.ts';
 import type { Alerts } from './alerts.ts';
+import { acknowledge } from './compliance.ts';
 import type { HubFunction } from './hub-function.ts';
 
 export interface HubQueueProps {
@@ -37,6 +38,13 @@ export class HubQueue extends Queue {
     });
     this.definition = definition;
     this.deadLetter = deadLetter;
+    acknowledge(
+      deadLetter,
+      'SQSRedrivePolicy',
+      ['Serverless'],
+      `This queue is itself the dead-letter queue of ${definition.id}: nothing consumes it, so nothing fails ` +
+        'there to redrive. Its depth alarms as soon as a message arrives.',
+    );
   }
 
   /**
@@ -48,6 +56,9 @@ export class HubQueue extends Queue {
     return this.definition.visibilityTimeoutSeconds * this.definition.maxReceiveCount;
   }
 }
+
+/** The least `maxConcurrency` Lambda accepts on an SQS event source mapping. */
+const MIN_SQS_MAX_CONCURRENCY = 2;
 
 export interface WorkQueuesProps {
   readonly queues: readonly QueueDefinition[];
@@ -108,9 +119,12 @@ export class WorkQueues extends Construct {
 
   /**
    * Connects each queue to its consumer (`consumer` in its definition) when that function exists; a
-   * consumer still to be built leaves its queue unconsumed until it lands in `functions`.
+   * consumer still to be built leaves its queue unconsumed until it lands in `functions`. The mapping
+   * polls with at most the consumer's reserved concurrency, so Lambda never throttles a batch it received
+   * (a throttled batch would count as a receive and could reach the dead-letter queue unprocessed).
    */
-  connectConsumers(functions: ReadonlyMap<FunctionName, HubFunction>): void {
+  connectConsumers(functions: ReadonlyMap<FunctionName, HubFunction>): EventSourceMapping[] {
+    const mappings: EventSourceMapping[] = [];
     for (const queue of this.queues) {
       const consumer = functions.get(queue.definition.consumer);
       if (!consumer) continue;
@@ -122,14 +136,34 @@ export class WorkQueues extends Construct {
             'messages would be delivered twice',
         );
       }
-      // The event source grants the consumer what polling needs (receive, delete, decrypt).
-      consumer.addEventSource(
-        new SqsEventSource(queue, {
-          batchSize: queue.definition.batchSize,
-          // Without this the handlers' batchItemFailures are ignored and a whole batch is retried.
-          reportBatchItemFailures: true,
-        }),
+      const reserved = consumer.reservedConcurrency;
+      if (reserved !== undefined && reserved < MIN_SQS_MAX_CONCURRENCY) {
+        throw new Error(
+          `${queue.definition.id}: its consumer ${consumer.definition.name} reserves ${reserved} concurrent ` +
+            `executions; an SQS event source needs at least ${MIN_SQS_MAX_CONCURRENCY}`,
+        );
+      }
+      // As SqsEventSource builds it (same construct id), holding on to the mapping itself.
+      const mapping = consumer.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
+        eventSourceArn: queue.queueArn,
+        batchSize: queue.definition.batchSize,
+        // Without this the handlers' batchItemFailures are ignored and a whole batch is retried.
+        reportBatchItemFailures: true,
+        ...(reserved !== undefined ? { maxConcurrency: reserved } : {}),
+      });
+      // What polling needs: receive, delete, change visibility, and decrypt through SQS.
+      consumer.grantConsume(queue);
+      consumer.invokedBy('queue');
+      acknowledge(
+        mapping,
+        'LambdaEventSourceMappingDestination',
+        ['Serverless'],
+        'Lambda supports on-failure destinations on event source mappings for Kinesis, DynamoDB Streams and ' +
+          `Kafka only. For SQS the queue's redrive policy is the failure destination: a message that fails ` +
+          `${queue.definition.maxReceiveCount} receives moves to ${queue.definition.deadLetter.id}, whose depth alarms.`,
       );
+      mappings.push(mapping);
     }
+    return mappings;
   }
 }

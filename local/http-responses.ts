@@ -1,7 +1,7 @@
 /** Writing the hub's own responses: JSON, and errors in the API's one error shape (src/http/errors.ts). */
 import type { ServerResponse } from 'node:http';
-import { API_SECURITY_HEADERS } from '../src/http/api.ts';
 import { type ErrorDetail, HttpError } from '../src/http/errors.ts';
+import { API_SECURITY_HEADERS } from '../src/http/security-headers.ts';
 
 export function sendJson(
   res: ServerResponse,

@@ -13,6 +13,7 @@ import { toValidationIssues } from '../domain/referral.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
 import { type RouteDefinition, routes } from '../routes.ts';
+
 import {
   badRequest,
   forbidden,
@@ -22,6 +23,7 @@ import {
   payloadTooLarge,
   unauthorized,
 } from './errors.ts';
+import { API_SECURITY_HEADERS } from './security-headers.ts';
 
 export interface ApiRequest {
   event: APIGatewayProxyEvent;
@@ -46,15 +48,6 @@ export interface ApiResult {
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
-
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Cache-Control': 'no-store',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'no-referrer',
-};
 
 export function jsonResponse(
   statusCode: number,

@@ -22,7 +22,11 @@ export function createDeliveryConsumer(kind: DeliveryKind) {
   };
 
   return async (event: SQSEvent, context: Context) => {
-    const response = await processPartialResponse(event, deliver, processor, { context });
+    // A batch that fails whole is reported item by item like any other, so it is logged the same way.
+    const response = await processPartialResponse(event, deliver, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
     if (response.batchItemFailures.length > 0) {
       logger.warn('records not delivered', { kind, failed: response.batchItemFailures.length });
       metrics.addMetric('DeliveryFailed', 'Count', response.batchItemFailures.length);

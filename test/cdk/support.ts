@@ -38,3 +38,32 @@ export function logicalId(stack: Stack, construct: { node: { defaultChild?: unkn
   if (!child) throw new Error('construct has no default child');
   return stack.resolve(child.logicalId) as string;
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
+type Json = any;
+
+/** Every statement of the identity policies in a template: managed, inline and on the roles themselves. */
+export function identityStatements(resources: Record<string, Json>): Json[] {
+  return Object.values(resources).flatMap((resource) => {
+    if (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy')
+      return resource.Properties.PolicyDocument.Statement;
+    if (resource.Type === 'AWS::IAM::Role')
+      return (resource.Properties.Policies ?? []).flatMap((policy: Json) => policy.PolicyDocument.Statement);
+    return [];
+  });
+}
+
+/** Every statement a role of the template holds: its policies of the stack, managed or inline. */
+export function roleStatements(resources: Record<string, Json>, roleId: string): Json[] {
+  const attached = Object.values(resources).filter(
+    (resource) =>
+      (resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy') &&
+      (resource.Properties.Roles ?? []).some((role: Json) => role.Ref === roleId),
+  );
+  return [
+    ...attached.flatMap((policy) => policy.Properties.PolicyDocument.Statement),
+    ...(resources[roleId]?.Properties.Policies ?? []).flatMap(
+      (policy: Json) => policy.PolicyDocument.Statement,
+    ),
+  ];
+}

@@ -347,14 +347,33 @@ describe('the whole journey, logged at DEBUG with every event', () => {
     expect(wrong.status).toBe(404);
   });
 
-  it('hits a handler error path (a cursor DynamoDB refuses)', async () => {
+  it('hits the error paths: a forged cursor, and a poison message carrying personal data', async () => {
     const mash = await token('mash');
     const cursor = Buffer.from(
       JSON.stringify({ dueListPk: 'CASES', firstName: MARKERS.firstName, nhsNumber: MARKERS.nhsNumber }),
     ).toString('base64url');
     const response = await hub.api('GET', `/api/cases?cursor=${cursor}`, { token: mash });
-    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBe(400);
     expect(response.text).not.toContain(MARKERS.firstName);
+
+    // A message the consumer cannot process fails alone and is logged as a failure: without its body.
+    const { GetQueueUrlCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+    const { informationRequestQueue } = await import('../../src/resources.ts');
+    const { QueueUrl } = await hub.sqs.send(
+      new GetQueueUrlCommand({ QueueName: informationRequestQueue.localName }),
+    );
+    await hub.sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: JSON.stringify({ kind: 'request', id: MARKERS.firstName, nhsNumber: MARKERS.nhsNumber }),
+      }),
+    );
+    await expect
+      .poll(() => capturedLines().some((line) => line.includes('"message":"records not delivered"')), {
+        timeout: 10_000,
+        interval: 100,
+      })
+      .toBe(true);
   });
 
   it('renders the staff pages and runs the referral and feedback forms', async () => {
@@ -466,8 +485,8 @@ describe('the whole journey, logged at DEBUG with every event', () => {
     const events = powertools.filter((line) => line.includes('"message":"Lambda invocation event"'));
     expect(events.length).toBeGreaterThan(20);
     for (const line of events) expect(JSON.parse(line).event).toBe('[redacted event]');
-    // The handler error path was taken and logged.
-    expect(powertools.some((line) => line.includes('"level":"ERROR"'))).toBe(true);
+    // The failure path was taken and logged.
+    expect(powertools.some((line) => /"level":"(ERROR|WARN)"/.test(line))).toBe(true);
     expect(powertools.some((line) => line.includes('"message":"export written"'))).toBe(true);
     expect(lines.some((line) => line.startsWith('[hub] POST /api/referrals'))).toBe(true);
   });
