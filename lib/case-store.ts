@@ -11,7 +11,7 @@ import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAttribute, AttributeType as KeyAttributeType, TableDefinition } from '../src/resources.ts';
-import { CASE_STORE_BACKUP } from './settings.ts';
+import { CASE_STORE_BACKUP } from '../src/resources.ts';
 
 const attributeTypes: Record<KeyAttributeType, AttributeType> = {
   S: AttributeType.STRING,

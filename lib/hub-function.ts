@@ -8,13 +8,16 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type FunctionDefinition, formSecret as formSecretDefinition } from '../src/resources.ts';
+import {
+  type FunctionDefinition,
+  formSecret as formSecretDefinition,
+  LOG_RETENTION_DAYS,
+} from '../src/resources.ts';
 import type { HubTable } from './case-store.ts';
 import { acknowledge } from './compliance.ts';
 import type { FormSecret } from './form-secret.ts';
 import { HubRole } from './hub-role.ts';
 import type { ReportsBucket } from './reports-bucket.ts';
-import { LOG_RETENTION_DAYS } from './settings.ts';
 import type { HubQueue } from './work-queues.ts';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -48,7 +51,7 @@ export interface HubFunctionProps {
   readonly logKey: IKey;
   readonly logRetention?: RetentionDays;
   /**
-   * Caps the function's concurrency (and reserves it). The hub's stack always sets it (lib/settings.ts);
+   * Caps the function's concurrency (and reserves it). The hub's stack always sets it (src/resources.ts);
    * unreserved only where a test builds a lone function.
    */
   readonly reservedConcurrentExecutions?: number;

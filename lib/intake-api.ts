@@ -26,12 +26,11 @@ import {
   unauthorized,
 } from '../src/http/errors.ts';
 import { API_SECURITY_HEADERS } from '../src/http/security-headers.ts';
-import { type FunctionName, limits } from '../src/resources.ts';
+import { API_LIMITS, type FunctionName, LOG_RETENTION_DAYS, limits } from '../src/resources.ts';
 import type { RouteDefinition } from '../src/routes.ts';
 import type { Alerts } from './alerts.ts';
 import { acknowledge } from './compliance.ts';
 import type { HubFunction } from './hub-function.ts';
-import { API_LIMITS, LOG_RETENTION_DAYS } from './settings.ts';
 
 export interface IntakeApiProps {
   readonly routes: readonly RouteDefinition[];

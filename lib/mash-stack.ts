@@ -8,6 +8,7 @@ import {
   functions as functionDefinitions,
   type QueueDefinition,
   queues as queueDefinitions,
+  RESERVED_CONCURRENCY,
   type ScheduleDefinition,
   schedules as scheduleDefinitions,
   type TableDefinition,
@@ -23,7 +24,6 @@ import { IntakeApi } from './intake-api.ts';
 import { LogKey } from './log-key.ts';
 import { ReportsBucket } from './reports-bucket.ts';
 import { Schedules } from './schedules.ts';
-import { RESERVED_CONCURRENCY } from './settings.ts';
 import { WorkQueues } from './work-queues.ts';
 
 /** The project root: package.json, the lock file, `functions/`, `views/`. */
@@ -48,7 +48,7 @@ export interface MashStackProps extends StackProps {
   readonly schedules?: readonly ScheduleDefinition[];
   readonly routes?: readonly RouteDefinition[];
   readonly projectRoot?: string;
-  /** Reserved concurrency per function; RESERVED_CONCURRENCY (lib/settings.ts) for those not set here. */
+  /** Reserved concurrency per function; RESERVED_CONCURRENCY (src/resources.ts) for those not set here. */
   readonly reservedConcurrency?: Partial<Record<FunctionName, number>>;
   /** Who receives the alarms (an SNS email subscription). */
   readonly alarmEmail?: string;

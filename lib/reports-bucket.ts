@@ -9,9 +9,8 @@ import {
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { reportsBucket } from '../src/resources.ts';
+import { REPORTS_BUCKET_HOUSEKEEPING, reportsBucket } from '../src/resources.ts';
 import { acknowledge } from './compliance.ts';
-import { REPORTS_BUCKET_HOUSEKEEPING } from './settings.ts';
 
 export type ReportsBucketDefinition = typeof reportsBucket;
 

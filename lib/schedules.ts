@@ -6,11 +6,11 @@ import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName, ScheduleDefinition } from '../src/resources.ts';
+import { SCHEDULED_RUN_RETRIES } from '../src/resources.ts';
 import type { Alerts } from './alerts.ts';
 import { acknowledge } from './compliance.ts';
 import type { HubFunction } from './hub-function.ts';
 import { HubRole } from './hub-role.ts';
-import { SCHEDULED_RUN_RETRIES } from './settings.ts';
 
 export interface SchedulesProps {
   readonly schedules: readonly ScheduleDefinition[];

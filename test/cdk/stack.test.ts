@@ -1,6 +1,6 @@
 /**
  * The synthesized stack against its sources of truth: src/resources.ts, src/routes.ts, the codes and the
- * settings still waiting to move there (lib/settings.ts). Bundling is skipped (no esbuild run, no
+ * operations settings it holds too. Bundling is skipped (no esbuild run, no
  * Docker); bundle.test.ts bundles for real, compliance.test.ts runs the cdk-nag packs.
  */
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -8,21 +8,19 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS_PREFIXES, rateLimitedPrefixes } from '../../lib/intake-api.ts';
 import { createMashApp } from '../../lib/mash-app.ts';
+import { ROLES } from '../../src/domain/codes.ts';
 import {
   API_LIMITS,
   CASE_STORE_BACKUP,
-  LOG_RETENTION_DAYS,
-  REPORTS_BUCKET_HOUSEKEEPING,
-  RESERVED_CONCURRENCY,
-  SCHEDULED_RUN_RETRIES,
-} from '../../lib/settings.ts';
-import { ROLES } from '../../src/domain/codes.ts';
-import {
   formSecret,
   functions,
   type IndexDefinition,
+  LOG_RETENTION_DAYS,
   queues,
+  REPORTS_BUCKET_HOUSEKEEPING,
+  RESERVED_CONCURRENCY,
   reportsBucket,
+  SCHEDULED_RUN_RETRIES,
   schedules,
   type TableDefinition,
   tables,
