@@ -8,7 +8,13 @@
  * A "local ms" value below is a London wall time written as if it were UTC: `Date.UTC(y, m - 1, d, h, mi)`.
  * A "day number" is a London calendar date as whole days since 1970-01-01.
  */
-import Holidays from 'date-holidays';
+import {
+  BANK_HOLIDAYS,
+  BANK_HOLIDAYS_CALENDAR,
+  BANK_HOLIDAYS_FIRST_YEAR,
+  BANK_HOLIDAYS_LAST_YEAR,
+  BANK_HOLIDAYS_SOURCE,
+} from './bank-holidays.generated.ts';
 
 export const LONDON_TIME_ZONE = 'Europe/London';
 
@@ -262,12 +268,18 @@ export function dayNumberOfIsoDate(isoDate: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Bank holidays, from `date-holidays`, cached per calendar and year
+// Bank holidays, from `date-holidays` by way of the generated list, cached per calendar and year
 // ---------------------------------------------------------------------------------------------------------
 
 export type HolidayType = 'public' | 'bank' | 'optional' | 'school' | 'observance';
 
-/** Which `date-holidays` calendar supplies the days the hub is closed. */
+/**
+ * Which `date-holidays` calendar supplies the days the hub is closed.
+ *
+ * The functions do not load `date-holidays` (it and moment-timezone were most of every bundle): they read
+ * bank-holidays.generated.ts, which `node scripts/generate-bank-holidays.ts` writes from it. Only the
+ * calendar listed there (GB, ENG, types public and bank) is available; another throws.
+ */
 export interface HolidayCalendar {
   /** ISO 3166-1 country code, e.g. "GB". */
   country: string;
@@ -279,25 +291,50 @@ export interface HolidayCalendar {
   extraClosedDates?: readonly string[];
 }
 
-const holidayInstances = new Map<string, Holidays>();
+const REGENERATE_HINT =
+  'widen the years in scripts/generate-bank-holidays.ts and run `node scripts/generate-bank-holidays.ts`';
 
-function holidaysFor(country: string, state: string | undefined): Holidays {
-  const key = `${country}/${state ?? ''}`;
-  let instance = holidayInstances.get(key);
-  if (instance === undefined) {
-    instance = state === undefined ? new Holidays(country) : new Holidays(country, state);
-    holidayInstances.set(key, instance);
+/** The generated bank holidays (day numbers) by year, built on first use. */
+let generatedYears: ReadonlyMap<number, ReadonlySet<number>> | undefined;
+
+function generatedBankHolidays(): ReadonlyMap<number, ReadonlySet<number>> {
+  if (generatedYears === undefined) {
+    const years = new Map<number, Set<number>>();
+    for (let year = BANK_HOLIDAYS_FIRST_YEAR; year <= BANK_HOLIDAYS_LAST_YEAR; year++)
+      years.set(year, new Set());
+    for (const [date] of BANK_HOLIDAYS) {
+      const day = dayNumberOfIsoDate(date);
+      years.get(yearOfDay(day))?.add(day);
+    }
+    generatedYears = years;
   }
-  return instance;
+  return generatedYears;
+}
+
+/** Throws unless the calendar is the one bank-holidays.generated.ts lists. */
+function checkGeneratedCalendar(calendar: HolidayCalendar): void {
+  const listed = BANK_HOLIDAYS_CALENDAR;
+  const types = new Set<string>(calendar.types);
+  const sameTypes = types.size === listed.types.length && listed.types.every((type) => types.has(type));
+  if (calendar.country !== listed.country || calendar.state !== listed.state || !sameTypes) {
+    throw new RangeError(
+      `no generated holidays for country ${calendar.country}, state ${calendar.state ?? '(none)'}, ` +
+        `types ${[...calendar.types].join(', ')}: bank-holidays.generated.ts lists only country ` +
+        `${listed.country}, state ${listed.state}, types ${listed.types.join(', ')} (${BANK_HOLIDAYS_SOURCE})`,
+    );
+  }
 }
 
 /** Closed days (day numbers) of one year, for one calendar. */
 function closedDaysOfYear(calendar: HolidayCalendar, year: number): ReadonlySet<number> {
-  const types = new Set<string>(calendar.types);
-  const days = new Set<number>();
-  for (const holiday of holidaysFor(calendar.country, calendar.state).getHolidays(year)) {
-    if (types.has(holiday.type)) days.add(dayNumberOfIsoDate(holiday.date));
+  const bankHolidays = generatedBankHolidays().get(year);
+  if (bankHolidays === undefined) {
+    throw new RangeError(
+      `no bank holidays for ${year}: bank-holidays.generated.ts covers ${BANK_HOLIDAYS_FIRST_YEAR}–` +
+        `${BANK_HOLIDAYS_LAST_YEAR} (${BANK_HOLIDAYS_SOURCE}); ${REGENERATE_HINT}`,
+    );
   }
+  const days = new Set<number>(bankHolidays);
   for (const date of calendar.extraClosedDates ?? []) {
     const day = dayNumberOfIsoDate(date);
     if (yearOfDay(day) === year) days.add(day);
@@ -305,12 +342,17 @@ function closedDaysOfYear(calendar: HolidayCalendar, year: number): ReadonlySet<
   return days;
 }
 
-/** Answers "is this London date a holiday?" for one calendar, caching each year on first use. */
+/**
+ * Answers "is this London date a holiday?" for one calendar, caching each year on first use. Throws a
+ * RangeError for a calendar other than the generated one, and for a year outside the generated range
+ * (never treating it as free of holidays).
+ */
 export class HolidayLookup {
   readonly #calendar: HolidayCalendar;
   readonly #years = new Map<number, ReadonlySet<number>>();
 
   constructor(calendar: HolidayCalendar) {
+    checkGeneratedCalendar(calendar);
     this.#calendar = calendar;
   }
 

@@ -13,10 +13,12 @@ import { bundledFolders, projectRoot } from '../../lib/mash-stack.ts';
 import { type FunctionName, functionDefinition } from '../../src/resources.ts';
 import { cdkContext } from './support.ts';
 
-// Today's budget, measured: the intake bundle is about 2,030 KB, most of it date-holidays'
-// moment-timezone and astronomia, and zod. Issue #6 brings every bundle under 400 KB and this
+// Today's budget, measured on 2026-11-27: the intake bundle is 628,126 bytes (613 KB), down from about
+// 2,047 KB once the bank holidays came from src/domain/bank-holidays.generated.ts instead of date-holidays
+// (with moment-timezone and astronomia) at run time. Most of what is left is zod (about 443 KB, 263 KB of
+// it the locales that zod classic pulls in). Issue #6's target is 400 KB for every bundle, and brings this
 // budget down with it; until then it stops the bundle growing unnoticed.
-const MAX_BUNDLE_BYTES = 2_200 * 1024;
+const MAX_BUNDLE_BYTES = 640 * 1024;
 // esbuild takes well under a second per function; the margin is for two cores shared with other suites.
 const TIMEOUT_MS = 60_000;
 const outdirs: string[] = [];
