@@ -1,0 +1,77 @@
+/**
+ * Runs in a fresh process (environment inherited from the bench's hub): either the board's monthly
+ * export of the given months (src/services/metrics.ts exportPeriod) or the bare receipt-index Query
+ * reading the same items. Prints one JSON line: elapsed ms, items, peak RSS.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { parsePeriodId } from '../src/domain/metrics/periods.ts';
+import { documents, resourceName } from '../src/platform/clients.ts';
+import { caseTable } from '../src/resources.ts';
+import { exportPeriod } from '../src/services/metrics.ts';
+import { receiptMonthKey } from '../src/store/dynamo-case-store.ts';
+
+const [mode, ...months] = process.argv.slice(2);
+const index = caseTable.indexes.find((candidate) => candidate.indexName === 'byReceiptMonth')!;
+
+async function bare(month: string): Promise<number> {
+  const bounds = parsePeriodId('monthly', month);
+  const tableName = resourceName(caseTable.envVar);
+  let count = 0;
+  // The export reads the UTC months the London month spans; the bench's items are mid-month, so one is enough
+  // for the item count, but read every month partition the export reads, for the same requests.
+  const first = bounds.periodStart.slice(0, 7);
+  const last = bounds.periodEnd.slice(0, 7);
+  for (const utcMonth of first === last ? [first] : [first, last]) {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents().send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :start AND :end',
+          ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey!.name },
+          ExpressionAttributeValues: {
+            ':pk': receiptMonthKey(utcMonth),
+            ':start': bounds.periodStart,
+            ':end': bounds.periodEnd,
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Items?.length ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return count;
+}
+
+// Warm-up outside the timing: the SDK's first request (credentials, connection) is the same for every
+// mode and says nothing about the export itself. An empty month partition is read.
+await bare('1999-01');
+
+let sampledPeak = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
+}, 5);
+const baselineRss = process.memoryUsage().rss;
+const started = performance.now();
+let items = 0;
+for (const month of months) {
+  if (mode === 'export') items += (await exportPeriod('monthly', month)).referrals;
+  else items += await bare(month);
+}
+const elapsedMs = performance.now() - started;
+clearInterval(sampler);
+documents().destroy();
+process.stdout.write(
+  `${JSON.stringify({
+    mode,
+    months,
+    items,
+    elapsedMs,
+    baselineRssMB: baselineRss / 2 ** 20,
+    sampledPeakRssMB: sampledPeak / 2 ** 20,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
+process.exit(0);

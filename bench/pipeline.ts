@@ -1,0 +1,130 @@
+/**
+ * pipeline.p95Seconds: an information request issued (POST /api/cases/{id}/information-requests, timed
+ * from the moment it is sent) until it is visible in the agency's inbox (GET /api/agency/requests as
+ * that agency, polled every 50 ms), at 50 requests a second.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { caseTable } from '../src/resources.ts';
+import type { TestHub } from '../test/helpers/hub.ts';
+import { benchReferral } from './referrals.ts';
+import { log, median, percentile, round } from './stats.ts';
+
+const RATE_PER_SECOND = 50;
+const POLL_MS = 50;
+const AGENCY = 'police';
+
+/** Triaged cases with consent, ready for information requests. */
+async function ratedCases(hub: TestHub, mash: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const created = await hub.api('POST', '/api/referrals', {
+        body: benchReferral({ consentGiven: true }),
+      });
+      if (created.status !== 201) throw new Error(`POST /api/referrals answered ${created.status}`);
+      const ref = await hub.documents.send(
+        new GetCommand({
+          TableName: caseTable.localName,
+          Key: { pk: `REF#${created.json.reference}`, sk: 'REF' },
+        }),
+      );
+      const id = String(ref.Item?.caseId);
+      const triaged = await hub.api('POST', `/api/cases/${id}/triage`, {
+        token: mash,
+        body: { rag: 'green' },
+      });
+      if (triaged.status !== 200) throw new Error(`triage answered ${triaged.status}: ${triaged.text}`);
+      ids.push(id);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}
+
+async function pipelineRun(hub: TestHub, mash: string, agency: string, caseIds: string[]): Promise<number[]> {
+  const issuedAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let issuing = true;
+  let failures = 0;
+  const poll = async () => {
+    const deadline = () => !issuing && (issuedAt.size === 0 || performance.now() > lastIssue + 30_000);
+    while (!deadline()) {
+      const started = performance.now();
+      const inbox = await hub.api('GET', '/api/agency/requests', { token: agency });
+      const seen = performance.now();
+      for (const item of (inbox.json?.items ?? []) as Array<{ id: string }>) {
+        const at = issuedAt.get(item.id);
+        if (at !== undefined) {
+          latencies.push((seen - at) / 1000);
+          issuedAt.delete(item.id);
+        }
+      }
+      const wait = POLL_MS - (performance.now() - started);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  };
+  let lastIssue = performance.now();
+  const pending: Array<Promise<void>> = [];
+  const poller = poll();
+  const start = performance.now();
+  for (let i = 0; i < caseIds.length; i++) {
+    const due = start + (i * 1000) / RATE_PER_SECOND;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sentAt = performance.now();
+    lastIssue = sentAt;
+    pending.push(
+      hub
+        .api('POST', `/api/cases/${caseIds[i]}/information-requests`, {
+          token: mash,
+          body: { agencies: [AGENCY] },
+        })
+        .then((issued) => {
+          if (issued.status !== 202) {
+            failures++;
+            return;
+          }
+          // Register unless the inbox poll already raced ahead (it cannot see an id it was not told of).
+          issuedAt.set(issued.json.requests[0].id, sentAt);
+        }),
+    );
+  }
+  await Promise.all(pending);
+  issuing = false;
+  await poller;
+  if (failures > 0 || issuedAt.size > 0)
+    log(`pipeline: ${failures} issue failures, ${issuedAt.size} requests never seen within 30 s`);
+  return latencies;
+}
+
+export interface PipelineResult {
+  p95Seconds: number;
+  runs: Array<{ requests: number; p50Seconds: number; p95Seconds: number; maxSeconds: number }>;
+  ratePerSecond: number;
+}
+
+export async function benchPipeline(hub: TestHub, runs: number, perRun: number): Promise<PipelineResult> {
+  const mash = await hub.token('mash');
+  const agency = await hub.token('agency', AGENCY);
+  log(`pipeline: preparing ${runs * perRun} triaged cases`);
+  const ids = await ratedCases(hub, mash, runs * perRun);
+  const results: PipelineResult['runs'] = [];
+  for (let run = 0; run < runs; run++) {
+    const latencies = await pipelineRun(hub, mash, agency, ids.slice(run * perRun, (run + 1) * perRun));
+    const summary = {
+      requests: latencies.length,
+      p50Seconds: round(percentile(latencies, 50)),
+      p95Seconds: round(percentile(latencies, 95)),
+      maxSeconds: round(Math.max(...latencies)),
+    };
+    results.push(summary);
+    log(`pipeline run ${run + 1}/${runs}: ${JSON.stringify(summary)}`);
+  }
+  return {
+    p95Seconds: median(results.map((r) => r.p95Seconds)),
+    runs: results,
+    ratePerSecond: RATE_PER_SECOND,
+  };
+}
