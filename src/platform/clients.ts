@@ -1,10 +1,10 @@
 /**
- * AWS SDK clients, created once per cold start and reused by every invocation. Endpoints come from
+ * The DynamoDB clients, created once per cold start and reused by every invocation. Endpoints come from
  * the standard AWS_ENDPOINT_URL_* variables, which the local hub points at DynamoDB Local and fauxqs.
+ * SQS and S3 have modules of their own (sqs.ts, s3.ts), so a function that never sends a message or
+ * reads an export never loads their SDKs (issue #6: cold starts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { defaultRegion } from '../resources.ts';
 
@@ -21,20 +21,6 @@ export function documents(): DynamoDBDocumentClient {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return documentClient;
-}
-
-let sqsClient: SQSClient | undefined;
-
-export function sqs(): SQSClient {
-  sqsClient ??= new SQSClient({ region: process.env.AWS_REGION ?? defaultRegion, maxAttempts: 3 });
-  return sqsClient;
-}
-
-let s3Client: S3Client | undefined;
-
-export function s3(): S3Client {
-  s3Client ??= new S3Client({ region: process.env.AWS_REGION ?? defaultRegion, maxAttempts: 3 });
-  return s3Client;
 }
 
 /** The value of a resource's environment variable; a missing one is a deployment fault, so fail loudly. */

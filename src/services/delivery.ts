@@ -6,8 +6,9 @@
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
-import { resourceName, sqs } from '../platform/clients.ts';
+import { resourceName } from '../platform/clients.ts';
 import { logger } from '../platform/powertools.ts';
+import { sqs } from '../platform/sqs.ts';
 import { informationProductQueue, informationRequestQueue } from '../resources.ts';
 import type { DeliveryKind } from '../store/case-store.ts';
 

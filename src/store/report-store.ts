@@ -10,7 +10,8 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { PeriodKind } from '../domain/metrics/periods.ts';
-import { resourceName, s3 } from '../platform/clients.ts';
+import { resourceName } from '../platform/clients.ts';
+import { s3 } from '../platform/s3.ts';
 import { reportsBucket } from '../resources.ts';
 
 export { PERIOD_KINDS, type PeriodKind } from '../domain/metrics/periods.ts';
