@@ -34,6 +34,17 @@ export interface TableDefinition {
   indexes: readonly IndexDefinition[];
 }
 
+/** What a row of the hub's queue shows (GET /api/cases, /workbench): the queue indexes project only these. */
+const QUEUE_ROW_ATTRIBUTES = [
+  'id',
+  'reference',
+  'status',
+  'rag',
+  'receivedAt',
+  'decisionDueAt',
+  'reReferral',
+] as const;
+
 /** The case store: cases, their audit trail, reference and subject lookups, form drafts. */
 export const caseTable = {
   id: 'CaseTable',
@@ -44,25 +55,29 @@ export const caseTable = {
   timeToLiveAttribute: 'expiresAt',
   indexes: [
     {
-      // Every case by decision deadline: GET /api/cases with no status filter.
+      // Every case by decision deadline: GET /api/cases with no status filter. The queue indexes project
+      // only what a queue row shows: no personal data in them, and a third of the write cost (issue #6).
       indexName: 'byDue',
       partitionKey: { name: 'dueListPk', type: 'S' },
       sortKey: { name: 'dueListSk', type: 'S' },
-      projection: 'ALL',
+      projection: 'INCLUDE',
+      nonKeyAttributes: QUEUE_ROW_ATTRIBUTES,
     },
     {
       // Cases of one status by decision deadline: GET /api/cases?status=...
       indexName: 'byStatus',
       partitionKey: { name: 'statusPk', type: 'S' },
       sortKey: { name: 'dueListSk', type: 'S' },
-      projection: 'ALL',
+      projection: 'INCLUDE',
+      nonKeyAttributes: QUEUE_ROW_ATTRIBUTES,
     },
     {
       // Sparse: only undecided cases carry openPk, so overdue = open items with dueListSk < now.
       indexName: 'openByDue',
       partitionKey: { name: 'openPk', type: 'S' },
       sortKey: { name: 'dueListSk', type: 'S' },
-      projection: 'ALL',
+      projection: 'INCLUDE',
+      nonKeyAttributes: QUEUE_ROW_ATTRIBUTES,
     },
     {
       // One receipt month's cases, for the board's exports (never a table scan). Only the metric facts

@@ -29,8 +29,14 @@ export interface CaseQuery {
   cursor?: string;
 }
 
+/** A queue row: what the queue indexes project (src/resources.ts QUEUE_ROW_ATTRIBUTES). */
+export type QueueRow = Pick<
+  CaseRecord,
+  'id' | 'reference' | 'status' | 'rag' | 'receivedAt' | 'decisionDueAt' | 'reReferral'
+>;
+
 export interface CasePage {
-  items: CaseRecord[];
+  items: QueueRow[];
   nextCursor?: string;
 }
 

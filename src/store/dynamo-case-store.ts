@@ -30,6 +30,7 @@ import {
   type DeliveryKind,
   DeliveryTargetMissingError,
   type FeedbackRecord,
+  type QueueRow,
   ReferenceTakenError,
   type StoredTransition,
   type SubjectSighting,
@@ -286,7 +287,7 @@ export class DynamoCaseStore implements CaseStore {
     } while (startKey && items.length < query.limit);
 
     return {
-      items: items.map((item) => stripStorage<CaseRecord>(item)),
+      items: items.map((item) => stripStorage<QueueRow>(item)),
       ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}),
     };
   }
