@@ -4,13 +4,7 @@
  * Design System's error message style: they say what to do, in plain words.
  */
 import { z } from 'zod';
-import {
-  CONCERN_CATEGORIES,
-  type ConcernCategory,
-  isPublicSource,
-  SOURCE_CODES,
-  SUBJECT_TYPES,
-} from './codes.ts';
+import { CONCERN_CATEGORIES, isPublicSource, SOURCE_CODES, SUBJECT_TYPES } from './codes.ts';
 
 const text = (max: number, required: string) =>
   z
@@ -281,8 +275,4 @@ export function parseReferral(body: unknown, today: string): ParseResult {
   const dateIssues = checkDates(result.data, today);
   if (dateIssues.length > 0) return { ok: false, issues: dateIssues };
   return { ok: true, referral: result.data };
-}
-
-export function categoriesOf(referral: ReferralInput): ConcernCategory[] {
-  return referral.concern.categories;
 }

@@ -15,16 +15,16 @@ import {
   type ReferralStatusView,
 } from '../domain/intake.ts';
 import type { ReferralInput } from '../domain/referral.ts';
-import { documents, dynamoDb, resourceName } from '../platform/clients.ts';
+import { dynamoDb, resourceName } from '../platform/clients.ts';
 import { hubClock } from '../platform/clock.ts';
-import { caseTable, idempotencyTable, limits } from '../resources.ts';
-import { DynamoCaseStore } from '../store/dynamo-case-store.ts';
+import { idempotencyTable, limits } from '../resources.ts';
+import { caseStore } from './cases.ts';
 
 export type { FeedbackInput, ReferralReceipt, ReferralStatusView };
 
 let deps: IntakeDeps | undefined;
 function intakeDeps(): IntakeDeps {
-  deps ??= { store: new DynamoCaseStore(documents(), resourceName(caseTable.envVar)), clock: hubClock };
+  deps ??= { store: caseStore(), clock: hubClock };
   return deps;
 }
 

@@ -8,17 +8,9 @@ import { applyDisclosureControl } from '../domain/metrics/disclosure.ts';
 import { toCsv, toJson } from '../domain/metrics/export-format.ts';
 import { createAccumulator } from '../domain/metrics/measures.ts';
 import { lastCompletePeriod, type PeriodKind, parsePeriodId } from '../domain/metrics/periods.ts';
-import { documents, resourceName } from '../platform/clients.ts';
 import { hubClock } from '../platform/clock.ts';
-import { caseTable } from '../resources.ts';
-import { DynamoCaseStore } from '../store/dynamo-case-store.ts';
 import { definitionsKey, putReport, reportKey } from '../store/report-store.ts';
-
-let store: DynamoCaseStore | undefined;
-function caseStore(): DynamoCaseStore {
-  store ??= new DynamoCaseStore(documents(), resourceName(caseTable.envVar));
-  return store;
-}
+import { caseStore } from './cases.ts';
 
 export interface ExportResult {
   period: PeriodKind;

@@ -10,6 +10,7 @@ import type {
   InformationRequest,
 } from '../domain/case.ts';
 import type { Agency, CaseStatus, Rag } from '../domain/codes.ts';
+import type { ReferralFacts } from '../domain/metrics/facts.ts';
 
 export interface SubjectSighting {
   identityKey: string;
@@ -52,6 +53,8 @@ export interface CaseStore {
   listAudit(caseId: string): Promise<AuditRecord[]>;
   addFeedback(caseId: string, feedback: FeedbackRecord, audit: AuditRecord): Promise<void>;
 
+  /** The metric facts of every referral received in [start, end), streamed page by page from the receipt index. */
+  streamReceived(start: string, end: string): AsyncIterable<ReferralFacts>;
   /** Writes a workflow step all or nothing; throws ConcurrentChangeError if the case or request changed meanwhile. */
   commit(transition: StoredTransition): Promise<void>;
   getRequest(id: string): Promise<InformationRequest | undefined>;
