@@ -33,11 +33,14 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
  * What a function reads from disk at run time besides its bundle. The pages look for our templates in
  * `views/` and GOV.UK Frontend in `govuk/` under LAMBDA_TASK_ROOT (src/pages/paths.ts).
  */
+const PAGE_FOLDERS: readonly BundledFolder[] = [
+  { from: 'views', to: 'views' },
+  { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk' },
+];
+
 export const bundledFolders: Partial<Record<FunctionName, readonly BundledFolder[]>> = {
-  pages: [
-    { from: 'views', to: 'views' },
-    { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk' },
-  ],
+  pages: PAGE_FOLDERS,
+  'staff-pages': PAGE_FOLDERS,
 };
 
 export interface MashStackProps extends StackProps {

@@ -211,6 +211,7 @@ export type FunctionName =
   | 'intake'
   | 'cases'
   | 'pages'
+  | 'staff-pages'
   | 'agency'
   | 'agency-inbox'
   | 'product-dispatch'
@@ -313,6 +314,7 @@ export const functions: readonly FunctionDefinition[] = [
     ],
   },
   {
+    // The public site: start page, referral form (drafts, then intake with its idempotency), feedback.
     name: 'pages',
     entry: 'functions/pages/handler.ts',
     memoryMB: 512,
@@ -322,7 +324,16 @@ export const functions: readonly FunctionDefinition[] = [
       { table: idempotencyTable, access: 'readWrite' },
     ],
     queues: [],
-    // The board's dashboard reads the exports.
+    formSecret: true,
+  },
+  {
+    // The signed-in pages: workbench, agency portal, and the board's dashboard, which reads the exports.
+    name: 'staff-pages',
+    entry: 'functions/staff-pages/handler.ts',
+    memoryMB: 512,
+    timeoutSeconds: 10,
+    tables: [{ table: caseTable, access: 'readWrite' }],
+    queues: [],
     bucket: 'read',
     formSecret: true,
   },
@@ -357,11 +368,11 @@ export const limits = {
 
 /**
  * Reserved concurrency per function: the most instances each may run at once, and capacity no other
- * function of the account can take from it. 158 in all: the account keeps at least 100 unreserved (a new account's quota of
+ * function of the account can take from it. 178 in all: the account keeps at least 100 unreserved (a new account's quota of
  * 10 must be raised to the standard 1,000 before the first deployment).
  *
- * - intake, pages: the public front door and every page; WAF and the stage throttle (50 rps) sit before them.
- * - cases, agency: signed-in staff of the MASH team and the partner agencies.
+ * - intake, pages: the public front door and its pages; WAF and the stage throttle (50 rps) sit before them.
+ * - cases, agency, staff-pages: signed-in staff of the MASH team and the partner agencies.
  * - agency-inbox, product-dispatch: SQS consumers; their event source mappings poll at most this many at once.
  * - reports: the board's downloads.
  * - metrics: the daily, weekly and monthly exports run 15 minutes apart; 2 leaves room for a retried run.
@@ -370,6 +381,7 @@ export const limits = {
 export const RESERVED_CONCURRENCY: Readonly<Record<FunctionName, number>> = {
   intake: 50,
   pages: 50,
+  'staff-pages': 20,
   cases: 20,
   agency: 20,
   'agency-inbox': 5,

@@ -4,7 +4,7 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PERIOD_KINDS } from '../../src/domain/metrics/periods.ts';
 import { logger, metrics } from '../../src/platform/powertools.ts';
 import { exportPeriod } from '../../src/services/metrics.ts';

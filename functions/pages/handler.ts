@@ -1,12 +1,12 @@
 /**
- * The `pages` function: the server-rendered GOV.UK pages (start page, referral form, feedback) and
- * their static assets, behind API Gateway REST proxy routes (src/routes.ts). The controllers live in
- * src/pages; the nunjucks environment is built once per cold start.
+ * The `pages` function: the public site (start page, referral form, feedback) and the static assets,
+ * behind API Gateway REST proxy routes (src/routes.ts). The controllers live in src/pages; the nunjucks
+ * environment is built once per cold start. The staff pages are the `staff-pages` function.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadCsrfSecret } from '../../src/pages/csrf.ts';
-import { routePage } from '../../src/pages/router.ts';
+import { routePublicPage } from '../../src/pages/public-site.ts';
 import { registerLambdaContext } from '../../src/services/intake.ts';
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
@@ -14,6 +14,6 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().hand
     // The check-answers page submits through Powertools idempotency, which sizes its lock to the invocation.
     if (typeof context?.getRemainingTimeInMillis === 'function') registerLambdaContext(context);
     await loadCsrfSecret();
-    return routePage(event);
+    return routePublicPage(event);
   },
 );

@@ -3,7 +3,7 @@
  * (which builds the same object from its pages) and the OpenAPI document. Messages follow the GOV.UK
  * Design System's error message style: they say what to do, in plain words.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONCERN_CATEGORIES, isPublicSource, SOURCE_CODES, SUBJECT_TYPES } from './codes.ts';
 
 const text = (max: number, required: string) =>

@@ -2,7 +2,7 @@
  * Request and response schemas of the JSON API, keyed by route. The handlers validate with them and
  * the OpenAPI 3.1 document is generated from them, so the document cannot drift from the code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AGENCIES, CASE_STATUSES, OUTCOMES, RAG_RATINGS } from '../domain/codes.ts';
 import { referralSchema } from '../domain/referral.ts';
 

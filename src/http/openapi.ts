@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and the zod schemas (JSON Schema 2020-12,
  * which OpenAPI 3.1 uses as is). Built once per cold start.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes } from '../routes.ts';
 import {
   agencyResponseSchema,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { type PageRequest, securityHeaders } from './http.ts';
 import { pagePaths } from './paths.ts';
 
 const CONTENT_TYPES: Record<string, { type: string; binary: boolean }> = {
@@ -137,4 +138,16 @@ export function assetResponse(
     body: asset.binary ? asset.body.toString('base64') : asset.body.toString('utf8'),
     isBase64Encoded: asset.binary,
   };
+}
+
+/** The `/assets/{path+}` controller: the file, or a plain-text 404 (never an HTML page for a missing file). */
+export function assetPage(request: PageRequest): APIGatewayProxyResult {
+  const headers = securityHeaders(request.cspNonce);
+  return (
+    assetResponse(request.pathParameters.path ?? '', headers) ?? {
+      statusCode: 404,
+      headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+      body: 'Not found',
+    }
+  );
 }

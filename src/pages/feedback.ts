@@ -3,7 +3,7 @@
  * were given. The form has its own session cookie (Path=/feedback) only to bind its CSRF token.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpError } from '../http/errors.ts';
 import { submitFeedback } from '../services/intake.ts';
 import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from './csrf.ts';

@@ -5,7 +5,7 @@
  * could not be sent is re-sent by the delivery sweeper, so nothing recorded is ever lost.
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourceName } from '../platform/clients.ts';
 import { logger } from '../platform/powertools.ts';
 import { sqs } from '../platform/sqs.ts';

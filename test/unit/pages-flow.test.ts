@@ -40,7 +40,7 @@ vi.mock('../../src/services/intake.ts', () => ({
   referralStatus: async () => undefined,
 }));
 
-const { routePage } = await import('../../src/pages/router.ts');
+const { routePublicPage: routePage } = await import('../../src/pages/public-site.ts');
 
 function pageEvent(
   method: 'GET' | 'POST',

@@ -1,0 +1,17 @@
+/**
+ * The `staff-pages` function: the signed-in pages (MASH workbench, agency portal, board dashboard),
+ * behind API Gateway REST proxy routes (src/routes.ts). Each page checks the session cookie and the
+ * caller's role; the controllers live in src/pages. Its role, unlike the public `pages` function's,
+ * may read and change cases and read the board's exports.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { loadCsrfSecret } from '../../src/pages/csrf.ts';
+import { routeStaffPage } from '../../src/pages/staff-site.ts';
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
+  async (event: APIGatewayProxyEvent) => {
+    await loadCsrfSecret();
+    return routeStaffPage(event);
+  },
+);

@@ -1,0 +1,18 @@
+/**
+ * The staff site, served by the `staff-pages` function: the MASH workbench, the agency portal and the
+ * board's dashboard. Every page checks the session cookie and the caller's role itself (src/pages/staff.ts).
+ */
+import { agencyPage } from './agency.ts';
+import { boardControllers } from './board.ts';
+import { type Controllers, pageRouter } from './router.ts';
+import { workbenchCasePage, workbenchQueuePage } from './workbench.ts';
+
+export const staffPages: Controllers = {
+  '/workbench': workbenchQueuePage,
+  '/workbench/{path+}': workbenchCasePage,
+  '/agency': agencyPage,
+  '/agency/{path+}': agencyPage,
+  ...boardControllers,
+};
+
+export const routeStaffPage = pageRouter(staffPages);
