@@ -356,6 +356,8 @@ export const limits = {
   /** GET /api/cases: default and maximum page sizes. */
   defaultPageSize: 50,
   maxPageSize: 500,
+  /** GET /api/agency/requests and /products: the default page (open requests come first). */
+  defaultInboxPageSize: 100,
   /** How long an Idempotency-Key is remembered. */
   idempotencyTtlSeconds: 24 * 60 * 60,
   /** How long an unfinished referral form is kept. */

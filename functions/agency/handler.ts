@@ -1,9 +1,14 @@
 /** Partner agencies: their own requests (and answering them) and the products sent to them. */
 import type { Principal } from '../../src/auth/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
-import { agencyResponseSchema } from '../../src/http/api-schemas.ts';
+import {
+  agencyProductListQuerySchema,
+  agencyRequestListQuerySchema,
+  agencyResponseSchema,
+} from '../../src/http/api-schemas.ts';
 import { forbidden, notFound } from '../../src/http/errors.ts';
 import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
+import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
 import {
   type AgencyActor,
@@ -13,6 +18,9 @@ import {
   viewAgencyRequest,
 } from '../../src/services/agency.ts';
 import { answerAgencyRequest } from '../../src/services/workflow.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -32,10 +40,11 @@ function requestId(pathParameters: Record<string, string>): string {
 export const handler = createApiHandler(
   'agency',
   {
-    'GET /api/agency/requests': async ({ principal }) => ({
-      statusCode: 200,
-      body: { items: await listAgencyRequests(agencyActor(principal)) },
-    }),
+    'GET /api/agency/requests': async ({ principal, query }) => {
+      const actor = agencyActor(principal);
+      const page = validate(agencyRequestListQuerySchema, query, 'The query has invalid parameters.');
+      return { statusCode: 200, body: await listAgencyRequests(actor, page) };
+    },
 
     'GET /api/agency/requests/{id}': async ({ principal, pathParameters }) => {
       const view = await viewAgencyRequest(agencyActor(principal), requestId(pathParameters));
@@ -51,10 +60,11 @@ export const handler = createApiHandler(
       return { statusCode: 200, body: toAgencyView(answered, hubClock.now()) };
     },
 
-    'GET /api/agency/products': async ({ principal }) => ({
-      statusCode: 200,
-      body: { items: await listAgencyProducts(agencyActor(principal)) },
-    }),
+    'GET /api/agency/products': async ({ principal, query }) => {
+      const actor = agencyActor(principal);
+      const page = validate(agencyProductListQuerySchema, query, 'The query has invalid parameters.');
+      return { statusCode: 200, body: await listAgencyProducts(actor, page) };
+    },
   },
   { translateError: translateWorkflowError },
 );

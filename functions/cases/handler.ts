@@ -13,6 +13,7 @@ import {
 } from '../../src/http/api-schemas.ts';
 import { notFound } from '../../src/http/errors.ts';
 import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
+import { documents } from '../../src/platform/clients.ts';
 import { metrics } from '../../src/platform/powertools.ts';
 import type { RouteDefinition } from '../../src/routes.ts';
 import { actorOf, listCases, viewCase } from '../../src/services/cases.ts';
@@ -23,6 +24,9 @@ import {
   requestInformation,
   triageCase,
 } from '../../src/services/workflow.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
 
 const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

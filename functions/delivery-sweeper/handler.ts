@@ -5,10 +5,16 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
 import { logger } from '../../src/platform/powertools.ts';
+import { sqs } from '../../src/platform/sqs.ts';
 import { caseStore } from '../../src/services/cases.ts';
 import { sendDeliveries } from '../../src/services/delivery.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
+sqs();
 
 const GRACE_MS = 60_000;
 

@@ -14,6 +14,7 @@ import { createApiHandler, validate } from '../../src/http/api.ts';
 import { feedbackSchema } from '../../src/http/api-schemas.ts';
 import { badRequest, conflict, HttpError, notFound } from '../../src/http/errors.ts';
 import { openApiDocument } from '../../src/http/openapi.ts';
+import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
 import { metrics } from '../../src/platform/powertools.ts';
 import {
@@ -22,6 +23,9 @@ import {
   submitFeedback,
   submitReferral,
 } from '../../src/services/intake.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
 
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 /** How long a duplicate waits for the first request with its key to finish before answering 409. */

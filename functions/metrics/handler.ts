@@ -6,8 +6,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { PERIOD_KINDS } from '../../src/domain/metrics/periods.ts';
+import { documents } from '../../src/platform/clients.ts';
 import { logger, metrics } from '../../src/platform/powertools.ts';
+import { s3 } from '../../src/platform/s3.ts';
 import { exportPeriod } from '../../src/services/metrics.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
+s3();
 
 const scheduledExport = z.object({
   period: z.enum(PERIOD_KINDS),

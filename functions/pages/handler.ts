@@ -7,7 +7,11 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { loadCsrfSecret } from '../../src/pages/csrf.ts';
 import { routePublicPage } from '../../src/pages/public-site.ts';
+import { documents } from '../../src/platform/clients.ts';
 import { registerLambdaContext } from '../../src/services/intake.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent, context: Context) => {

@@ -2,6 +2,7 @@
 import { isValidPeriodId } from '../../src/domain/metrics/periods.ts';
 import { createApiHandler } from '../../src/http/api.ts';
 import { notFound } from '../../src/http/errors.ts';
+import { s3 } from '../../src/platform/s3.ts';
 import {
   CONTENT_TYPES,
   getReport,
@@ -10,6 +11,9 @@ import {
   type PeriodKind,
   reportKey,
 } from '../../src/store/report-store.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+s3();
 
 const FILE = /^([0-9]{4}-(?:[0-9]{2}-[0-9]{2}|W[0-9]{2}|[0-9]{2}))\.(json|csv)$/;
 

@@ -8,6 +8,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { loadCsrfSecret } from '../../src/pages/csrf.ts';
 import { routeStaffPage } from '../../src/pages/staff-site.ts';
+import { documents } from '../../src/platform/clients.ts';
+import { s3 } from '../../src/platform/s3.ts';
+
+// The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
+documents();
+s3();
 
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(
   async (event: APIGatewayProxyEvent) => {

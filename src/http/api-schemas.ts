@@ -87,22 +87,37 @@ export const caseListSchema = z
 
 const booleanQuery = z.enum(['true', 'false'], { error: 'Use true or false' });
 
+const pageLimit = z
+  .string()
+  .regex(/^\d{1,4}$/, { error: 'Use a whole number from 1 to 500' })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .min(1, { error: 'Use a whole number from 1 to 500' })
+      .max(500, { error: 'Use a whole number from 1 to 500' }),
+  );
+const pageCursor = z.string().max(2048, { error: 'Use the nextCursor of the previous page' });
+
 export const caseListQuerySchema = z.object({
   status: z.enum(CASE_STATUSES, { error: `Use one of ${CASE_STATUSES.join(', ')}` }).optional(),
   rag: z.enum(RAG_RATINGS, { error: `Use one of ${RAG_RATINGS.join(', ')}` }).optional(),
   overdue: booleanQuery.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, { error: 'Use a whole number from 1 to 500' })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(1, { error: 'Use a whole number from 1 to 500' })
-        .max(500, { error: 'Use a whole number from 1 to 500' }),
-    )
-    .optional(),
-  cursor: z.string().max(2048, { error: 'Use the nextCursor of the previous page' }).optional(),
+  limit: pageLimit.optional(),
+  cursor: pageCursor.optional(),
+});
+
+/** GET /api/agency/requests: open first, then answered, unless `status` picks one. */
+export const agencyRequestListQuerySchema = z.object({
+  status: z.enum(['open', 'answered'], { error: 'Use open or answered' }).optional(),
+  limit: pageLimit.optional(),
+  cursor: pageCursor.optional(),
+});
+
+/** GET /api/agency/products: newest first. */
+export const agencyProductListQuerySchema = z.object({
+  limit: pageLimit.optional(),
+  cursor: pageCursor.optional(),
 });
 
 export { referralSchema };

@@ -5,6 +5,8 @@
 import * as z from 'zod';
 import { routes } from '../routes.ts';
 import {
+  agencyProductListQuerySchema,
+  agencyRequestListQuerySchema,
   agencyResponseSchema,
   caseListQuerySchema,
   caseListSchema,
@@ -83,12 +85,7 @@ const operations: Record<string, Operation> = {
   'GET /api/openapi.json': { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
   'GET /api/cases': {
     summary: 'The hub queue, sorted by decision deadline',
-    parameters: Object.keys(caseListQuerySchema.shape).map((name) => ({
-      name,
-      in: 'query',
-      required: false,
-      schema: { type: 'string' },
-    })),
+    parameters: queryParameters(caseListQuerySchema),
     responses: { '200': { description: 'Cases', schema: caseListSchema }, ...errors, ...staffErrors },
   },
   'GET /api/cases/{id}': {
@@ -135,8 +132,11 @@ const operations: Record<string, Operation> = {
     responses: { '200': { description: 'The audit trail' }, ...staffErrors, ...caseErrors },
   },
   'GET /api/agency/requests': {
-    summary: "The caller's agency's information requests, soonest due first",
-    responses: { '200': { description: 'Requests' }, ...staffErrors },
+    summary:
+      "A page of the caller's agency's information requests: open ones soonest due first, then answered " +
+      'ones newest first (or only one kind, with status); nextCursor leads to the next page',
+    parameters: queryParameters(agencyRequestListQuerySchema),
+    responses: { '200': { description: 'Requests' }, ...errors, ...staffErrors },
   },
   'GET /api/agency/requests/{id}': {
     summary: 'One of the agency’s requests',
@@ -172,10 +172,21 @@ const operations: Record<string, Operation> = {
     },
   },
   'GET /api/agency/products': {
-    summary: "Information products sent to the caller's agency",
-    responses: { '200': { description: 'Products' }, ...staffErrors },
+    summary: "A page of the information products sent to the caller's agency, newest first",
+    parameters: queryParameters(agencyProductListQuerySchema),
+    responses: { '200': { description: 'Products' }, ...errors, ...staffErrors },
   },
 };
+
+/** Every field of a query schema as an optional query parameter (the schema says what each accepts). */
+function queryParameters(schema: z.ZodObject) {
+  return Object.keys(schema.shape).map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: { type: 'string' },
+  }));
+}
 
 let document: object | undefined;
 

@@ -1,6 +1,6 @@
 /** How workflow and store errors read to an API client. */
 import { WorkflowError } from '../domain/workflow.ts';
-import { InvalidCursorError } from '../store/dynamo-case-store.ts';
+import { InvalidCursorError } from '../store/case-store.ts';
 import { badRequest, HttpError } from './errors.ts';
 
 export function translateWorkflowError(error: unknown): HttpError | undefined {

@@ -20,6 +20,7 @@ import {
   viewAgencyRequest,
 } from '../services/agency.ts';
 import { answerAgencyRequest } from '../services/workflow.ts';
+import { InvalidCursorError } from '../store/case-store.ts';
 import { formatIsoDate, formatLondonDateTime } from './format.ts';
 import { field, htmlResponse, type PageRequest, redirect } from './http.ts';
 import { errorPage, notFound } from './pages-common.ts';
@@ -37,6 +38,7 @@ import { describeDuration } from './workbench.ts';
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PRODUCTS_ON_HOME = 3;
+const ANSWERED_ON_HOME = 10;
 
 type Gate = { principal: Principal; actor: AgencyActor } | { response: APIGatewayProxyResult };
 
@@ -68,6 +70,7 @@ export async function agencyPage(request: PageRequest): Promise<APIGatewayProxyR
 
   if (path === '') return request.method === 'GET' ? requestsPage(request, gate) : notFound(request);
   if (path === 'products') return request.method === 'GET' ? productsPage(request, gate) : notFound(request);
+  if (path === 'answered') return request.method === 'GET' ? answeredPage(request, gate) : notFound(request);
 
   const match = /^requests\/([^/]+)(?:\/(respond))?$/.exec(path);
   const id = match?.[1];
@@ -118,31 +121,85 @@ function productRow(product: AgencyProductView) {
   };
 }
 
+/** A `?cursor=` the portal itself wrote into a Next page link; anything else is no page at all. */
+function pageCursor(request: PageRequest): string | undefined | null {
+  const cursor = request.query.cursor;
+  if (cursor === undefined) return undefined;
+  return /^[A-Za-z0-9_-]{1,2048}$/.test(cursor) ? cursor : null;
+}
+
+/** Runs a listing; a cursor the listing did not issue shows "Page not found", as a bad link should. */
+async function listed<T>(list: () => Promise<T>): Promise<T | { notFound: true }> {
+  try {
+    return await list();
+  } catch (error) {
+    if (error instanceof InvalidCursorError) return { notFound: true };
+    throw error;
+  }
+}
+
+const nextHref = (path: string, cursor: string | undefined) =>
+  cursor ? `${path}?cursor=${encodeURIComponent(cursor)}` : undefined;
+
+/** `/agency`: the requests waiting for an answer, page by page, the latest answered and the latest products. */
 async function requestsPage(request: PageRequest, gate: AgencyGate): Promise<APIGatewayProxyResult> {
+  const cursor = pageCursor(request);
+  if (cursor === null) return notFound(request);
   const now = hubClock.now();
-  const items = (await listAgencyRequests(gate.actor))
-    .slice()
-    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.caseReference.localeCompare(b.caseReference))
-    .map((item) => requestRow(item, now));
-  const products = await listAgencyProducts(gate.actor);
+  const open = await listed(() =>
+    listAgencyRequests(gate.actor, { status: 'open', ...(cursor ? { cursor } : {}) }),
+  );
+  if ('notFound' in open) return notFound(request);
+  // The first page also shows what was answered last and the latest decisions; the Next pages only the open requests.
+  const answered = cursor
+    ? undefined
+    : await listAgencyRequests(gate.actor, { status: 'answered', limit: ANSWERED_ON_HOME });
+  const products = cursor ? undefined : await listAgencyProducts(gate.actor, { limit: PRODUCTS_ON_HOME });
   const html = renderPage('agency/requests.njk', {
     ...common(request, gate, 'agency-requests'),
     title: 'Information requests',
     nowText: formatLondonDateTime(now),
-    open: items.filter((item) => item.status === 'open'),
-    answered: items.filter((item) => item.status === 'answered'),
-    products: products.slice(0, PRODUCTS_ON_HOME).map(productRow),
-    productCount: products.length,
+    firstPage: !cursor,
+    open: open.items.map((item) => requestRow(item, now)),
+    nextHref: nextHref('/agency', open.nextCursor),
+    answered: answered?.items.map((item) => requestRow(item, now)) ?? [],
+    moreAnswered: Boolean(answered?.nextCursor),
+    products: products?.items.map(productRow) ?? [],
+    moreProducts: Boolean(products?.nextCursor),
   });
   return htmlResponse(request, html);
 }
 
+/** `/agency/answered`: every answered request, newest first, page by page. */
+async function answeredPage(request: PageRequest, gate: AgencyGate): Promise<APIGatewayProxyResult> {
+  const cursor = pageCursor(request);
+  if (cursor === null) return notFound(request);
+  const now = hubClock.now();
+  const answered = await listed(() =>
+    listAgencyRequests(gate.actor, { status: 'answered', ...(cursor ? { cursor } : {}) }),
+  );
+  if ('notFound' in answered) return notFound(request);
+  const html = renderPage('agency/answered.njk', {
+    ...common(request, gate, 'agency-requests'),
+    title: 'Answered requests',
+    backLink: '/agency',
+    answered: answered.items.map((item) => requestRow(item, now)),
+    nextHref: nextHref('/agency/answered', answered.nextCursor),
+  });
+  return htmlResponse(request, html);
+}
+
+/** `/agency/products`: the decisions sent to the agency, newest first, page by page. */
 async function productsPage(request: PageRequest, gate: AgencyGate): Promise<APIGatewayProxyResult> {
-  const products = (await listAgencyProducts(gate.actor)).map(productRow);
+  const cursor = pageCursor(request);
+  if (cursor === null) return notFound(request);
+  const products = await listed(() => listAgencyProducts(gate.actor, cursor ? { cursor } : {}));
+  if ('notFound' in products) return notFound(request);
   const html = renderPage('agency/products.njk', {
     ...common(request, gate, 'agency-products'),
     title: 'Information products',
-    products,
+    products: products.items.map(productRow),
+    nextHref: nextHref('/agency/products', products.nextCursor),
   });
   return htmlResponse(request, html);
 }

@@ -7,6 +7,8 @@ import type { Actor, InformationProduct, InformationRequest } from '../domain/ca
 import type { Agency } from '../domain/codes.ts';
 import { isOverdue } from '../domain/timescales.ts';
 import { hubClock } from '../platform/clock.ts';
+import { limits } from '../resources.ts';
+import { type InboxShelf, InvalidCursorError } from '../store/case-store.ts';
 import { caseStore } from './cases.ts';
 
 export type AgencyActor = Actor & { agency: Agency };
@@ -61,15 +63,95 @@ async function auditViews(actor: AgencyActor, caseIds: string[], action: string)
 }
 
 /** The agency's requests, soonest due first, overdue marked. Every case shown is recorded as seen. */
-export async function listAgencyRequests(actor: AgencyActor): Promise<AgencyRequestView[]> {
-  const requests = await caseStore().listInbox('request', actor.agency);
+export interface AgencyListQuery {
+  /** Only open or only answered requests; both (open first) when absent. */
+  status?: InformationRequest['status'];
+  limit?: number;
+  cursor?: string;
+}
+
+export interface AgencyPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/**
+ * One page of the agency's requests: open ones, soonest due first, then answered ones, newest first.
+ * Only the requests on the page are audited (one record per case), so a listing costs the same however
+ * long the agency's history grows.
+ */
+export async function listAgencyRequests(
+  actor: AgencyActor,
+  query: AgencyListQuery = {},
+): Promise<AgencyPage<AgencyRequestView>> {
+  const shelves: RequestShelf[] = query.status ? [query.status] : ['open', 'answered'];
+  const limit = query.limit ?? limits.defaultInboxPageSize;
+  let position = query.cursor ? decodeShelfCursor(query.cursor, shelves) : { shelf: shelves[0]! };
+  const requests: InformationRequest[] = [];
+  let nextCursor: string | undefined;
+  for (;;) {
+    const page = await caseStore().listInbox(position.shelf, actor.agency, {
+      limit: limit - requests.length,
+      ...(position.cursor ? { cursor: position.cursor } : {}),
+    });
+    requests.push(...page.items);
+    const following = shelves[shelves.indexOf(position.shelf) + 1];
+    if (page.nextCursor) {
+      if (requests.length < limit) {
+        position = { shelf: position.shelf, cursor: page.nextCursor };
+        continue;
+      }
+      nextCursor = encodeShelfCursor({ shelf: position.shelf, cursor: page.nextCursor });
+      break;
+    }
+    if (!following) break;
+    if (requests.length >= limit) {
+      nextCursor = encodeShelfCursor({ shelf: following });
+      break;
+    }
+    position = { shelf: following };
+  }
   await auditViews(
     actor,
     requests.map((request) => request.caseId),
     'request.listed',
   );
   const now = hubClock.now();
-  return requests.map((request) => toAgencyView(request, now));
+  return {
+    items: requests.map((request) => toAgencyView(request, now)),
+    ...(nextCursor ? { nextCursor } : {}),
+  };
+}
+
+type RequestShelf = Extract<InboxShelf, 'open' | 'answered'>;
+
+interface ShelfPosition {
+  shelf: RequestShelf;
+  cursor?: string;
+}
+
+function encodeShelfCursor(position: ShelfPosition): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+/** A listing's cursor names its shelf; one from another listing (or made up) is InvalidCursorError. */
+function decodeShelfCursor(cursor: string, shelves: readonly RequestShelf[]): ShelfPosition {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const { shelf, cursor: inner, ...rest } = parsed as Record<string, unknown>;
+      if (
+        Object.keys(rest).length === 0 &&
+        shelves.includes(shelf as RequestShelf) &&
+        (inner === undefined || typeof inner === 'string')
+      ) {
+        return { shelf: shelf as RequestShelf, ...(inner ? { cursor: inner } : {}) };
+      }
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError('cursor is not one this API issued');
 }
 
 export async function viewAgencyRequest(
@@ -84,13 +166,22 @@ export async function viewAgencyRequest(
 
 export type AgencyProductView = Omit<InformationProduct, 'caseId' | 'deliveredAt'>;
 
-/** Products sent to the agency, newest first; they hold only released answers by construction. */
-export async function listAgencyProducts(actor: AgencyActor): Promise<AgencyProductView[]> {
-  const products = await caseStore().listInbox('product', actor.agency);
+/** One page of the products sent to the agency, newest first; they hold only released answers by construction. */
+export async function listAgencyProducts(
+  actor: AgencyActor,
+  query: Omit<AgencyListQuery, 'status'> = {},
+): Promise<AgencyPage<AgencyProductView>> {
+  const page = await caseStore().listInbox('products', actor.agency, {
+    limit: query.limit ?? limits.defaultInboxPageSize,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
   await auditViews(
     actor,
-    products.map((product) => product.caseId),
+    page.items.map((product) => product.caseId),
     'product.listed',
   );
-  return products.reverse().map(({ caseId: _caseId, deliveredAt: _deliveredAt, ...view }) => view);
+  return {
+    items: page.items.map(({ caseId: _caseId, deliveredAt: _deliveredAt, ...view }) => view),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
 }

@@ -41,6 +41,20 @@ export interface CasePage {
   nextCursor?: string;
 }
 
+/** A listing's cursor that the listing did not issue (made up, edited, or from another listing): a 400. */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** The shelves of an agency's inbox. */
+export type InboxShelf = 'open' | 'answered' | 'products';
+export type ShelfItem<S extends InboxShelf> = S extends 'products' ? InformationProduct : InformationRequest;
+
+export interface InboxPage<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
 export interface CaseStore {
   /** Stores a new case with its sightings and audit record, all or nothing. Throws ReferenceTakenError if the reference exists. */
   createCase(record: CaseRecord, sightings: SubjectSighting[], audit: AuditRecord): Promise<void>;
@@ -60,8 +74,16 @@ export interface CaseStore {
   getRequest(id: string): Promise<InformationRequest | undefined>;
   getRequests(ids: string[]): Promise<InformationRequest[]>;
   getProduct(id: string): Promise<InformationProduct | undefined>;
-  /** One agency's delivered requests (soonest due first) or products (oldest first). */
-  listInbox<K extends DeliveryKind>(kind: K, agency: Agency): Promise<Array<DeliveryItem<K>>>;
+  /**
+   * One page of a shelf of an agency's inbox: its open requests (soonest due first), its answered
+   * requests or the products sent to it (both newest first). Throws InvalidCursorError for a cursor
+   * this shelf did not issue.
+   */
+  listInbox<S extends InboxShelf>(
+    shelf: S,
+    agency: Agency,
+    page: { limit: number; cursor?: string },
+  ): Promise<InboxPage<ShelfItem<S>>>;
   /** Puts a request or product in its agency's inbox. False when it already was (a duplicate delivery). */
   markDelivered(kind: DeliveryKind, id: string, at: string): Promise<boolean>;
   /** Requests or products recorded before `before` whose queue message has not yet been handled. */

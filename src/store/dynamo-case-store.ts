@@ -30,8 +30,12 @@ import {
   type DeliveryKind,
   DeliveryTargetMissingError,
   type FeedbackRecord,
+  type InboxPage,
+  type InboxShelf,
+  InvalidCursorError,
   type QueueRow,
   ReferenceTakenError,
+  type ShelfItem,
   type StoredTransition,
   type SubjectSighting,
 } from './case-store.ts';
@@ -65,22 +69,36 @@ export const keys = {
 
 /**
  * Requests and products sit under `UNDELIVERED#<kind>` in the inbox index until the queue consumer
- * delivers them; then under their agency's inbox. The sweeper finds the undelivered ones there.
+ * delivers them; then on their agency's shelf: open requests by due time, answered requests and
+ * products by when they were answered or sent (read newest first). An answer moves its request from
+ * the open shelf to the answered one, so reading what is waiting never pages through the agency's
+ * history. The sweeper finds the undelivered ones.
  */
 const inbox = {
   undelivered: (kind: DeliveryKind) => `UNDELIVERED#${kind.toUpperCase()}`,
-  delivered: (kind: DeliveryKind, agency: Agency) =>
-    `${kind === 'request' ? 'REQUESTS' : 'PRODUCTS'}#${agency}`,
+  shelf: (shelf: InboxShelf, agency: Agency) => `${SHELF_PARTITIONS[shelf]}#${agency}`,
 };
+const SHELF_PARTITIONS: Record<InboxShelf, string> = {
+  open: 'REQUESTS',
+  answered: 'ANSWERED',
+  products: 'PRODUCTS',
+};
+/** Query direction per shelf: soonest due first for open requests, newest first for the rest. */
+const SHELF_FORWARD: Record<InboxShelf, boolean> = { open: true, answered: false, products: false };
+
+function requestInboxKeys(request: InformationRequest): { inboxPk: string; inboxSk: string } {
+  if (!request.deliveredAt)
+    return { inboxPk: inbox.undelivered('request'), inboxSk: `${request.issuedAt}#${request.id}` };
+  if (request.answer)
+    return {
+      inboxPk: inbox.shelf('answered', request.agency),
+      inboxSk: `${request.answer.answeredAt}#${request.id}`,
+    };
+  return { inboxPk: inbox.shelf('open', request.agency), inboxSk: `${request.dueAt}#${request.id}` };
+}
 
 function requestItem(request: InformationRequest): Item {
-  return {
-    ...keys.request(request.id),
-    type: 'request',
-    ...request,
-    inboxPk: request.deliveredAt ? inbox.delivered('request', request.agency) : inbox.undelivered('request'),
-    inboxSk: request.deliveredAt ? `${request.dueAt}#${request.id}` : `${request.issuedAt}#${request.id}`,
-  };
+  return { ...keys.request(request.id), type: 'request', ...request, ...requestInboxKeys(request) };
 }
 
 function productItem(product: InformationProduct): Item {
@@ -89,7 +107,7 @@ function productItem(product: InformationProduct): Item {
     type: 'product',
     ...product,
     inboxPk: product.deliveredAt
-      ? inbox.delivered('product', product.recipientAgency)
+      ? inbox.shelf('products', product.recipientAgency)
       : inbox.undelivered('product'),
     inboxSk: `${product.sentAt}#${product.id}`,
   };
@@ -247,49 +265,60 @@ export class DynamoCaseStore implements CaseStore {
       filters.push('#status = :status');
     }
 
-    const items: Item[] = [];
-    let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
-    // A cursor must continue the same listing: exactly the table's and this index's keys, same partition.
+    const index =
+      indexName === openByDue.indexName ? openByDue : indexName === byStatus.indexName ? byStatus : byDue;
+    const page = await this.readPage(
+      {
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: keyCondition,
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+      { index, partition: String(values[':pk']), limit: query.limit, cursor: query.cursor },
+    );
+    return {
+      items: page.items.map((item) => stripStorage<QueueRow>(item)),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  }
+
+  /**
+   * One page of an index Query: `limit` items (a filter can leave a DynamoDB page short, so it reads on
+   * until the page is full) and a cursor to the next. A cursor must continue the same listing: exactly
+   * the table's and this index's keys, in the same partition; anything else is InvalidCursorError.
+   */
+  private async readPage(
+    input: QueryCommandInput,
+    page: { index: Index; partition: string; limit: number; cursor?: string | undefined },
+  ): Promise<{ items: Item[]; nextCursor?: string }> {
+    let startKey = page.cursor ? decodeCursor(page.cursor) : undefined;
     if (startKey) {
-      const index =
-        indexName === openByDue.indexName ? openByDue : indexName === byStatus.indexName ? byStatus : byDue;
-      const expected: string[] = [
+      const expected = new Set<string>([
         caseTable.partitionKey.name,
         caseTable.sortKey.name,
-        index.partitionKey.name,
-        index.sortKey.name,
-      ];
+        page.index.partitionKey.name,
+        page.index.sortKey.name,
+      ]);
       const keysOfCursor = Object.keys(startKey);
       if (
-        keysOfCursor.length !== new Set(expected).size ||
-        !keysOfCursor.every((key) => expected.includes(key)) ||
-        startKey[names['#pk']!] !== values[':pk']
+        keysOfCursor.length !== expected.size ||
+        !keysOfCursor.every((key) => expected.has(key)) ||
+        startKey[page.index.partitionKey.name] !== page.partition
       ) {
         throw new InvalidCursorError('cursor belongs to another listing');
       }
     }
-    // A filter can leave a DynamoDB page short; keep reading until the caller's page is full.
+    const items: Item[] = [];
     do {
-      const page = await this.queryWithCursor(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: indexName,
-          KeyConditionExpression: keyCondition,
-          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          Limit: query.limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
+      const result = await this.queryWithCursor(
+        new QueryCommand({ ...input, Limit: page.limit - items.length, ExclusiveStartKey: startKey }),
       );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < query.limit);
-
-    return {
-      items: items.map((item) => stripStorage<QueueRow>(item)),
-      ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}),
-    };
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < page.limit);
+    return { items, ...(startKey ? { nextCursor: encodeCursor(startKey) } : {}) };
   }
 
   /** A start key DynamoDB refuses can only have come from a tampered cursor: the client's mistake. */
@@ -486,15 +515,27 @@ export class DynamoCaseStore implements CaseStore {
     return Item ? stripStorage<InformationProduct>(Item) : undefined;
   }
 
-  async listInbox<K extends DeliveryKind>(kind: K, agency: Agency): Promise<Array<DeliveryItem<K>>> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      IndexName: byInbox.indexName,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': byInbox.partitionKey.name },
-      ExpressionAttributeValues: { ':pk': inbox.delivered(kind, agency) },
-    });
-    return items.map((item) => stripStorage<DeliveryItem<K>>(item));
+  async listInbox<S extends InboxShelf>(
+    shelf: S,
+    agency: Agency,
+    page: { limit: number; cursor?: string },
+  ): Promise<InboxPage<ShelfItem<S>>> {
+    const partition = inbox.shelf(shelf, agency);
+    const result = await this.readPage(
+      {
+        TableName: this.tableName,
+        IndexName: byInbox.indexName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byInbox.partitionKey.name },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: SHELF_FORWARD[shelf],
+      },
+      { index: byInbox, partition, limit: page.limit, cursor: page.cursor },
+    );
+    return {
+      items: result.items.map((item) => stripStorage<ShelfItem<S>>(item)),
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+    };
   }
 
   async markDelivered(kind: DeliveryKind, id: string, at: string): Promise<boolean> {
@@ -568,8 +609,6 @@ export function utcMonthsBetween(start: string, end: string): string[] {
 function encodeCursor(key: Item): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
-
-export class InvalidCursorError extends Error {}
 
 function decodeCursor(cursor: string): Item {
   try {
