@@ -121,6 +121,7 @@ async function helloBundle(root: string, name: string, source: string): Promise<
     target: 'node24',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     external: ['@aws-sdk/*'],

@@ -3,10 +3,12 @@
  * export of the given months (src/services/metrics.ts exportPeriod) or the bare receipt-index Query
  * reading the same items. Prints one JSON line: elapsed ms, items, peak RSS.
  */
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parsePeriodId } from '../src/domain/metrics/periods.ts';
 import { documents, resourceName } from '../src/platform/clients.ts';
-import { caseTable } from '../src/resources.ts';
+import { s3 } from '../src/platform/s3.ts';
+import { caseTable, reportsBucket } from '../src/resources.ts';
 import { exportPeriod } from '../src/services/metrics.ts';
 import { receiptMonthKey } from '../src/store/dynamo-case-store.ts';
 
@@ -45,9 +47,11 @@ async function bare(month: string): Promise<number> {
   return count;
 }
 
-// Warm-up outside the timing: the SDK's first request (credentials, connection) is the same for every
-// mode and says nothing about the export itself. An empty month partition is read.
+// Warm-up outside the timing: the SDK's first requests (credentials, connections) are paid once per
+// process (once per Lambda instance), the same for every mode, and say nothing about the export itself.
+// An empty month partition is read, and the reports bucket is asked whether it exists.
 await bare('1999-01');
+await s3().send(new HeadBucketCommand({ Bucket: resourceName(reportsBucket.envVar) }));
 
 let sampledPeak = process.memoryUsage().rss;
 const sampler = setInterval(() => {
@@ -63,6 +67,7 @@ for (const month of months) {
 const elapsedMs = performance.now() - started;
 clearInterval(sampler);
 documents().destroy();
+s3().destroy();
 process.stdout.write(
   `${JSON.stringify({
     mode,

@@ -41,7 +41,7 @@ const settings = quick
       referrals: 5_000,
       perMonth: 250,
       exportRuns: 3,
-      coldRuns: 3,
+      coldRuns: 5,
       coldMeasure: 'all' as const,
     }
   : {

@@ -156,6 +156,9 @@ export class HubFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
+        // Stack traces need only the mappings, not a copy of every source: a 1.7 MB map read at every
+        // cold start under --enable-source-maps cost ~14 ms of it; without the sources it is ~0.5 MB.
+        sourcesContent: false,
         target: 'node24',
         // The nodejs24.x runtime carries AWS SDK v3; bundling it would only grow the cold start.
         externalModules: ['@aws-sdk/*'],

@@ -1,4 +1,6 @@
 /** Partner agencies: their own requests (and answering them) and the products sent to them. */
+
+import { verifyToken } from '../../src/auth/caller.ts';
 import type { Principal } from '../../src/auth/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import {
@@ -66,5 +68,5 @@ export const handler = createApiHandler(
       return { statusCode: 200, body: await listAgencyProducts(actor, page) };
     },
   },
-  { translateError: translateWorkflowError },
+  { translateError: translateWorkflowError, verifyToken },
 );

@@ -2,6 +2,8 @@
  * The hub's side of a case: the queue, the case, and the workflow (triage, consent override,
  * information requests, decision) with its audit trail. Every read and change is audited.
  */
+
+import { verifyToken } from '../../src/auth/caller.ts';
 import type { Principal } from '../../src/auth/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import {
@@ -129,5 +131,5 @@ export const handler = createApiHandler(
       };
     },
   },
-  { translateError: translateWorkflowError },
+  { translateError: translateWorkflowError, verifyToken },
 );

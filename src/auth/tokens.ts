@@ -12,17 +12,13 @@ import {
 } from 'jose';
 import { AGENCIES, type Agency, ROLES, type Role } from '../domain/codes.ts';
 import type { Clock } from '../platform/clock.ts';
+import { InvalidTokenError, type Principal } from './principal.ts';
+
+export { bearerToken, InvalidTokenError, type Principal } from './principal.ts';
 
 export const TOKEN_ALGORITHM = 'RS256';
 export const GROUPS_CLAIM = 'cognito:groups';
 export const AGENCY_CLAIM = 'custom:agency';
-
-export interface Principal {
-  sub: string;
-  roles: Role[];
-  /** Set for agency users: the agency whose requests and products they see. */
-  agency?: Agency;
-}
 
 export interface TokenVerifierConfig {
   issuer: string;
@@ -31,13 +27,6 @@ export interface TokenVerifierConfig {
   jwksUrl?: string;
   /** Local hub: the public keys as a JWKS document. */
   jwks?: { keys: object[] };
-}
-
-export class InvalidTokenError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = 'InvalidTokenError';
-  }
 }
 
 /** Reads the verifier's settings from the environment (AUTH_ISSUER, AUTH_AUDIENCE, AUTH_JWKS_URL or AUTH_JWKS). */
@@ -87,8 +76,3 @@ export function principalFromClaims(payload: JWTPayload): Principal {
 }
 
 /** The bearer token in an Authorization header, or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
-}

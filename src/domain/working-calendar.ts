@@ -43,17 +43,25 @@ export interface LondonDateParts {
 // UTC offset of Europe/London, from Intl, cached per UTC day
 // ---------------------------------------------------------------------------------------------------------
 
-const londonFormatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: LONDON_TIME_ZONE,
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-  era: 'short',
-});
+/**
+ * Built on first use, not at import: loading the time zone data takes ~10 ms, which a request that never
+ * needs London time (an asset, the start page, the OpenAPI document) should not pay at cold start.
+ */
+let londonFormatter: Intl.DateTimeFormat | undefined;
+function londonParts(utcMs: number): Intl.DateTimeFormatPart[] {
+  londonFormatter ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: LONDON_TIME_ZONE,
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+    era: 'short',
+  });
+  return londonFormatter.formatToParts(utcMs);
+}
 
 /** London offset from UTC (ms) at an instant, read straight from Intl. Second resolution. */
 function intlOffset(utcMs: number): number {
@@ -65,7 +73,7 @@ function intlOffset(utcMs: number): number {
   let minute = 0;
   let second = 0;
   let beforeCommonEra = false;
-  for (const part of londonFormatter.formatToParts(wholeSecond)) {
+  for (const part of londonParts(wholeSecond)) {
     switch (part.type) {
       case 'year':
         year = Number(part.value);

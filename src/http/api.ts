@@ -7,8 +7,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { verifyToken } from '../auth/caller.ts';
-import { bearerToken, InvalidTokenError, type Principal } from '../auth/tokens.ts';
+import { bearerToken, InvalidTokenError, type Principal } from '../auth/principal.ts';
 import { toValidationIssues } from '../domain/referral.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
@@ -74,11 +73,17 @@ export function lowerCaseHeaders(
   return result;
 }
 
+/** Checks a token; src/auth/caller.ts's verifyToken, which a function with staff routes passes in. */
+export type TokenVerifier = (token: string) => Promise<Principal>;
+
 export async function authenticate(
   route: RouteDefinition,
   headers: Record<string, string>,
+  verifyToken: TokenVerifier | undefined,
 ): Promise<Principal | undefined> {
   if (route.access === 'public') return undefined;
+  // createApiHandler refuses to build a function with staff routes and no verifier; this is the last line.
+  if (!verifyToken) throw new Error(`no token verifier for ${route.method} ${route.resource}`);
   const token = bearerToken(headers.authorization);
   if (!token) throw unauthorized();
   let principal: Principal;
@@ -140,9 +145,17 @@ export type ErrorTranslator = (error: unknown) => HttpError | undefined;
 export function createApiHandler(
   fn: FunctionName,
   handlers: Record<string, RouteHandler>,
-  options: { translateError?: ErrorTranslator; onContext?: (context: Context) => void } = {},
+  options: {
+    translateError?: ErrorTranslator;
+    onContext?: (context: Context) => void;
+    /** Required when any of the function's routes is for staff; a public-only function never loads jose. */
+    verifyToken?: TokenVerifier;
+  } = {},
 ) {
   const ownRoutes = routes.filter((route) => route.fn === fn);
+  if (!options.verifyToken && ownRoutes.some((route) => route.access !== 'public')) {
+    throw new Error(`function ${fn} has staff routes: pass createApiHandler a verifyToken`);
+  }
   // Fail at cold start, not at the first request, if a route of this function has no handler.
   for (const route of ownRoutes) {
     if (!handlers[`${route.method} ${route.resource}`]) {
@@ -165,7 +178,7 @@ export function createApiHandler(
         throw payloadTooLarge(limits.maxBodyBytes);
       }
       const headers = lowerCaseHeaders(event.headers);
-      const principal = await authenticate(route, headers);
+      const principal = await authenticate(route, headers, options.verifyToken);
       const parsedBody =
         route.method === 'POST' || route.method === 'PUT' ? parseJson(event, headers) : undefined;
 

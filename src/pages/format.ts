@@ -6,37 +6,40 @@ const LONDON = 'Europe/London';
 
 export { londonIsoDate } from '../domain/timescales.ts';
 
-const longDate = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
+// The formatters are built on first use: loading time zone data at import would slow every cold start,
+// including those that only serve an asset.
+let longDate: Intl.DateTimeFormat | undefined;
+let londonDateTime: Intl.DateTimeFormat | undefined;
 
 /** `2015-03-02` → `2 March 2015`; anything that is not an ISO date is returned as it is. */
 export function formatIsoDate(isoDate: string | undefined): string {
   if (!isoDate) return '';
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!match) return isoDate;
+  longDate ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
   return longDate.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
 }
-
-const londonDateTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: LONDON,
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hourCycle: 'h12',
-});
 
 /** An instant in London time, in plain words: `10:00am on Tuesday 26 May 2026`. */
 export function formatLondonDateTime(instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) return '';
   const parts: Record<string, string> = {};
+  londonDateTime ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: LONDON,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h12',
+  });
   for (const part of londonDateTime.formatToParts(date)) parts[part.type] = part.value;
   const hour = Number(parts.hour) === 0 ? 12 : Number(parts.hour);
   const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
