@@ -33,10 +33,10 @@ export function costModel(intake: IntakeResult | undefined, aggregation: Aggrega
     const { items, queries } = intake.writes;
     // TransactWriteItems: 2 WRU per started KB of each item.
     const transactionWru = items.reduce((total, item) => total + 2 * Math.ceil(item.bytes / KB), 0);
-    // The case item lands in byDue, byStatus and openByDue (projection ALL: the whole item) and in
-    // byReceiptMonth (keys and facts only): one standard write each, per started KB.
-    const caseBytes = items.find((item) => item.kind === 'case')?.bytes ?? 0;
-    const indexWru = 3 * Math.ceil(caseBytes / KB) + 1;
+    // The case item lands in byDue, byStatus and openByDue (each projects a queue row: keys and seven
+    // short attributes, well under 1 KB) and in byReceiptMonth (keys, facts and feedback counters, under
+    // 1 KB): one standard write unit each.
+    const indexWru = 4;
     const estimated = transactionWru + indexWru;
     // DynamoDB Local reports what the transaction consumed (table and each index); use it when it does.
     const reported = Array.isArray(intake.writes.consumedCapacity)

@@ -29,7 +29,9 @@ export function renderMarkdown(results: Results): string {
     'Produced by `bench/run.ts` (issue #6). Every target is a ratio of two things measured side by side in the',
     'same run on the same machine, because the machine is shared and absolute figures are noisy. Rerun with',
     '`npm run bench` (full, rewrites this file) or `npm run bench -- --quick` (under a minute, writes only',
-    '`bench/results.json`). Raw figures of every run are in `bench/results.json`.',
+    '`bench/results.json`). The raw figures of the run below are in `bench/benchmarks-run.json`; those of',
+    'the latest run of any kind in `bench/results.json`. `node bench/render.ts` renders this file again',
+    'from the former and `bench/findings.md`.',
     '',
   );
   out.push('## Run', '');
