@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { getPage, signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -193,20 +194,8 @@ describe('GET /api/agency/products, a page at a time', () => {
 });
 
 describe('the agency portal, a page at a time', () => {
-  async function signIn(role: string, agency: string): Promise<string> {
-    const response = await fetch(`${hub.url}/_local/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ role, agency }).toString(),
-      redirect: 'manual',
-    });
-    expect(response.status).toBe(303);
-    return /mash_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
-  }
-  async function page(path: string, cookie: string) {
-    const response = await fetch(`${hub.url}${path}`, { headers: { cookie }, redirect: 'manual' });
-    return { status: response.status, html: await response.text() };
-  }
+  const signIn = (role: string, agency: string) => signInAs(hub.url, role, agency);
+  const page = (path: string, cookie: string) => getPage(hub.url, path, cookie);
   const linkedIds = (html: string) =>
     [...html.matchAll(/href="\/agency\/requests\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
 

@@ -9,6 +9,7 @@ import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralInput } from '../../src/domain/referral.ts';
 import type { TestHub } from '../helpers/hub.ts';
+import { signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 /** Each must never reach a log line. Unique enough not to turn up by chance. */
@@ -142,19 +143,11 @@ async function settle(): Promise<void> {
   expect((await hub.api('POST', '/_local/settle')).status).toBe(200);
 }
 
-/** Signs in on the local sign-in page; returns the `mash_session=...` cookie. */
+/** Signs in on the local sign-in page; the session token is one of the secrets no log line may hold. */
 async function signIn(role: string, agency?: string): Promise<string> {
-  const response = await fetch(`${hub.url}/_local/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ role, ...(agency ? { agency } : {}) }).toString(),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(303);
-  const cookie = /mash_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
-  expect(cookie).toBeDefined();
-  secrets.add(cookie!.slice('mash_session='.length));
-  return cookie!;
+  const cookie = await signInAs(hub.url, role, agency);
+  secrets.add(cookie.slice('mash_session='.length));
+  return cookie;
 }
 
 /** A browser without JavaScript: keeps cookies, GETs pages and POSTs their forms with the CSRF token. */

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { getPage, type PageResult, signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -21,29 +22,8 @@ afterAll(async () => {
 const HOSTILE = '<script>alert("answer")</script>';
 const SECRET = 'Health-only: not for release 7731';
 
-async function signIn(role: string, agency?: string): Promise<string> {
-  const response = await fetch(`${hub.url}/_local/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ role, ...(agency ? { agency } : {}) }).toString(),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(303);
-  const session = /mash_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
-  expect(session).toBeDefined();
-  return session!;
-}
-
-interface PageResult {
-  status: number;
-  location: string | null;
-  html: string;
-}
-
-async function page(path: string, cookie: string): Promise<PageResult> {
-  const response = await fetch(`${hub.url}${path}`, { headers: { cookie }, redirect: 'manual' });
-  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
-}
+const signIn = (role: string, agency?: string) => signInAs(hub.url, role, agency);
+const page = (path: string, cookie: string) => getPage(hub.url, path, cookie);
 
 async function post(
   path: string,

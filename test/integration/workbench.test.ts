@@ -2,6 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { getPage, signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -13,27 +14,8 @@ afterAll(async () => {
   await hub?.stop();
 });
 
-async function signIn(role: string, agency?: string): Promise<string> {
-  const response = await fetch(`${hub.url}/_local/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ role, ...(agency ? { agency } : {}) }).toString(),
-    redirect: 'manual',
-  });
-  expect(response.status).toBe(303);
-  const cookie = response.headers.get('set-cookie') ?? '';
-  const session = /mash_session=[^;]+/.exec(cookie)?.[0];
-  expect(session).toBeDefined();
-  return session!;
-}
-
-async function page(path: string, cookie?: string) {
-  const response = await fetch(`${hub.url}${path}`, {
-    headers: cookie ? { cookie } : {},
-    redirect: 'manual',
-  });
-  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
-}
+const signIn = (role: string, agency?: string) => signInAs(hub.url, role, agency);
+const page = (path: string, cookie?: string) => getPage(hub.url, path, cookie);
 
 describe('/workbench', () => {
   it('sends someone who is not signed in to sign in, and refuses other roles', async () => {
