@@ -29,6 +29,7 @@ import {
   fuzzSeed,
   getBody,
   idempotencyKey,
+  inboxCursor,
   listings,
   pathParam,
   queryPairs,
@@ -43,6 +44,9 @@ import {
 } from '../helpers/fuzz.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
+
+/** Page sizes the listings are asked for: valid, out of range and not whole numbers. */
+const LIMITS = ['1', '2', '100', '500', '501', '0', '-1', '1.5', '9999', '1e2'];
 
 // ---- The hub and its data -----------------------------------------------------------------------
 
@@ -342,7 +346,7 @@ const endpoints: Record<string, Endpoint> = {
               status: CASE_STATUSES,
               rag: RAG_RATINGS,
               overdue: ['true', 'false'],
-              limit: ['1', '2', '100', '500', '501', '0', '-1', '1.5', '9999', '1e2'],
+              limit: LIMITS,
               cursor: [],
             }),
             // A listing with a cursor forged for it, sometimes with a rating filter and a limit.
@@ -452,7 +456,22 @@ const endpoints: Record<string, Endpoint> = {
     check: 'plain',
     requests: (f) =>
       requests('GET', {
-        path: fc.constant('/api/agency/requests'),
+        path: fc
+          .oneof(
+            queryPairs({ status: ['open', 'answered'], limit: LIMITS, cursor: [] }),
+            fc
+              .record({
+                cursor: inboxCursor('requests', 'police'),
+                status: fc.option(fc.constantFrom('open', 'answered'), { nil: undefined }),
+                limit: fc.option(fc.constantFrom('1', '2', '500'), { nil: undefined }),
+              })
+              .map(({ cursor, status, limit }): (readonly [string, string])[] => [
+                ['cursor', cursor],
+                ...(status ? ([['status', status]] as const) : []),
+                ...(limit ? ([['limit', limit]] as const) : []),
+              ]),
+          )
+          .map((query) => `/api/agency/requests${queryString(query)}`),
         good: only(f, 'police', 'health'),
         bad: except(f, 'police', 'health'),
       }),
@@ -488,7 +507,14 @@ const endpoints: Record<string, Endpoint> = {
     check: 'plain',
     requests: (f) =>
       requests('GET', {
-        path: fc.constant('/api/agency/products'),
+        path: fc
+          .oneof(
+            queryPairs({ limit: LIMITS, cursor: [] }),
+            inboxCursor('products', 'police').map((cursor): (readonly [string, string])[] => [
+              ['cursor', cursor],
+            ]),
+          )
+          .map((query) => `/api/agency/products${queryString(query)}`),
         good: only(f, 'police', 'health'),
         bad: except(f, 'police', 'health'),
       }),

@@ -733,6 +733,46 @@ export function cursorFor(listing: Listing): fc.Arbitrary<string> {
   );
 }
 
+/**
+ * Cursors for an agency's inbox (GET /api/agency/requests and /products): keys on the inbox index,
+ * sometimes in the agency's own partition and complete, sometimes not; for requests, wrapped as the
+ * service does ({shelf, cursor}) with a real or made-up shelf; and junk.
+ */
+export function inboxCursor(kind: 'requests' | 'products', agency: string): fc.Arbitrary<string> {
+  const inboxKey = fc
+    .record({
+      partition: fc.constantFrom(
+        `REQUESTS#${agency}`,
+        `ANSWERED#${agency}`,
+        `PRODUCTS#${agency}`,
+        'REQUESTS#other',
+        '',
+      ),
+      sortKey: fc.oneof(fc.constant('2026-10-13T09:00:00.000Z#x'), anyString),
+      id: anyString,
+      complete: fc.boolean(),
+      extra: fc.option(fc.tuple(cursorKeyNames, cursorKeyValues), { nil: undefined }),
+    })
+    .map(({ partition, sortKey, id, complete, extra }) => {
+      const key: Record<string, string> = { inboxPk: partition, inboxSk: sortKey };
+      if (complete) Object.assign(key, { pk: `REQUEST#${id}`, sk: 'REQUEST' });
+      if (extra) setOwn(key, extra[0], extra[1]);
+      return encodeCursor(key);
+    });
+  const wrapped = fc
+    .record({
+      shelf: fc.oneof(fc.constantFrom('open', 'answered', 'products', '__proto__'), anyString),
+      inner: fc.option(fc.oneof(inboxKey, anyString), { nil: undefined }),
+    })
+    .map(({ shelf, inner }) => encodeCursor(inner === undefined ? { shelf } : { shelf, cursor: inner }));
+  return fc.oneof(
+    { weight: 3, arbitrary: kind === 'requests' ? wrapped : inboxKey },
+    { weight: 1, arbitrary: kind === 'requests' ? inboxKey : wrapped },
+    { weight: 1, arbitrary: fc.base64String({ maxLength: 80 }) },
+    { weight: 1, arbitrary: anyString },
+  );
+}
+
 /** The listings of GET /api/cases: everything, one status, overdue (with or without a status). */
 export const listings: fc.Arbitrary<Listing> = fc.oneof(
   fc.constant<Listing>({ query: [], indexName: 'byDue', partitionValue: 'CASES' }),
