@@ -24,7 +24,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { HubFunction } from '../lib/hub-function.ts';
 import { LogKey } from '../lib/log-key.ts';
-import { bundledFolders, projectRoot } from '../lib/mash-stack.ts';
+import { bundleExtras, projectRoot } from '../lib/mash-stack.ts';
 import { type FunctionName, functions } from '../src/resources.ts';
 import { log, median, round } from './stats.ts';
 
@@ -32,18 +32,22 @@ const context: Record<string, unknown> = JSON.parse(
   readFileSync(join(projectRoot, 'cdk.json'), 'utf8'),
 ).context;
 
-/** Bundles one function as the stack does; returns its index.mjs. */
-function bundle(root: string, name: FunctionName): string {
-  const outdir = join(root, `cdk-${name}`);
+/** Bundles one function as the stack does (or with `extras` overridden); returns its index.mjs. */
+export function bundle(
+  root: string,
+  name: FunctionName,
+  extras: Partial<ReturnType<typeof bundleExtras>> = {},
+): string {
+  const outdir = join(root, `cdk-${name}${extras.precompileViews === false ? '-no-precompile' : ''}`);
   const app = new App({ outdir, context });
   const stack = new Stack(app, 'Bench');
   const definition = functions.find((fn) => fn.name === name)!;
-  const folders = bundledFolders[name];
   new HubFunction(stack, 'Fn', {
     definition,
     projectRoot,
     logKey: new LogKey(stack, 'LogKey'),
-    ...(folders ? { bundledFolders: folders } : {}),
+    ...bundleExtras(name),
+    ...extras,
   });
   app.synth();
   const asset = readdirSync(outdir).find((entry) => entry.startsWith('asset.'))!;

@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { PRECOMPILED_TEMPLATES_FILE } from '../src/pages/paths.ts';
 import {
   type FunctionDefinition,
   formSecret as formSecretDefinition,
@@ -57,6 +58,11 @@ export interface HubFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT. */
   readonly bundledFolders?: readonly BundledFolder[];
+  /**
+   * Writes the page templates, precompiled, into the bundle as `templates.cjs` (scripts/precompile-views.ts),
+   * so the function never parses a template at run time (src/pages/render.ts).
+   */
+  readonly precompileViews?: boolean;
   readonly powertoolsLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly metricsNamespace?: string;
 }
@@ -121,6 +127,12 @@ export class HubFunction extends NodejsFunction {
       }),
     );
     const bundledFolders = props.bundledFolders ?? [];
+    const afterBundling = (inputDir: string, outputDir: string): string[] => [
+      ...bundledFolders.map((folder) =>
+        copyFolderCommand(join(inputDir, folder.from), join(outputDir, folder.to)),
+      ),
+      ...(props.precompileViews ? [precompileViewsCommand(inputDir, outputDir)] : []),
+    ];
 
     super(scope, id, {
       entry: join(projectRoot, definition.entry),
@@ -163,17 +175,8 @@ export class HubFunction extends NodejsFunction {
         // The nodejs24.x runtime carries AWS SDK v3; bundling it would only grow the cold start.
         externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
-        ...(bundledFolders.length > 0
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  bundledFolders.map((folder) =>
-                    copyFolderCommand(join(inputDir, folder.from), join(outputDir, folder.to)),
-                  ),
-              },
-            }
+        ...(bundledFolders.length > 0 || props.precompileViews
+          ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling } }
           : {}),
       },
     });
@@ -363,6 +366,14 @@ function requireLocalEsbuild(projectRoot: string): void {
 }
 
 /** A copy that works wherever the bundling runs (bash or cmd), with Node's own fs. */
+/**
+ * Runs scripts/precompile-views.ts with the Node.js running this synthesis (24, which runs TypeScript;
+ * a `node` on PATH may be older).
+ */
+function precompileViewsCommand(inputDir: string, outputDir: string): string {
+  return `"${process.execPath}" "${join(inputDir, 'scripts', 'precompile-views.ts')}" "${join(outputDir, PRECOMPILED_TEMPLATES_FILE)}"`;
+}
+
 function copyFolderCommand(from: string, to: string): string {
   const script =
     "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true, dereference: true })";

@@ -18,7 +18,7 @@ import { type RouteDefinition, routes as routeDefinitions } from '../src/routes.
 import { Alerts } from './alerts.ts';
 import { CaseStore } from './case-store.ts';
 import { FormSecret } from './form-secret.ts';
-import { type BundledFolder, HubFunction } from './hub-function.ts';
+import { type BundledFolder, HubFunction, type HubFunctionProps } from './hub-function.ts';
 import { Identity } from './identity.ts';
 import { IntakeApi } from './intake-api.ts';
 import { LogKey } from './log-key.ts';
@@ -42,6 +42,20 @@ export const bundledFolders: Partial<Record<FunctionName, readonly BundledFolder
   pages: PAGE_FOLDERS,
   'staff-pages': PAGE_FOLDERS,
 };
+
+/** The functions that render pages get their templates precompiled into the bundle too (templates.cjs). */
+const PRECOMPILED_VIEWS: ReadonlySet<FunctionName> = new Set(['pages', 'staff-pages']);
+
+/** What a function's bundle carries besides its code: the HubFunction props for it. */
+export function bundleExtras(
+  name: FunctionName,
+): Pick<HubFunctionProps, 'bundledFolders' | 'precompileViews'> {
+  const folders = bundledFolders[name];
+  return {
+    ...(folders ? { bundledFolders: folders } : {}),
+    ...(PRECOMPILED_VIEWS.has(name) ? { precompileViews: true } : {}),
+  };
+}
 
 export interface MashStackProps extends StackProps {
   /** The definitions to build; src/resources.ts and src/routes.ts unless a test says otherwise. */
@@ -102,7 +116,7 @@ export class MashStack extends Stack {
         logKey,
         reservedConcurrentExecutions:
           props.reservedConcurrency?.[definition.name] ?? RESERVED_CONCURRENCY[definition.name],
-        ...(bundledFolders[definition.name] ? { bundledFolders: bundledFolders[definition.name] } : {}),
+        ...bundleExtras(definition.name),
       });
       for (const { table, access } of definition.tables) fn.bindTable(this.caseStore.table(table), access);
       for (const { queue, access } of definition.queues) fn.bindQueue(this.workQueues.queue(queue), access);

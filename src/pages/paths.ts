@@ -6,6 +6,9 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The precompiled templates' module in a pages bundle (scripts/precompile-views.ts writes it). */
+export const PRECOMPILED_TEMPLATES_FILE = 'templates.cjs';
+
 export interface PagePaths {
   /** Our templates (`layout.njk`, `refer/*.njk`) and our own static files (`views/assets`). */
   views: string;
@@ -15,6 +18,8 @@ export interface PagePaths {
   govukParent: string;
   /** Our own stylesheet and script, served under /assets. */
   appAssets: string;
+  /** On Lambda, the templates precompiled into the bundle; elsewhere none, and templates are read from disk. */
+  precompiledTemplates?: string;
 }
 
 export function pagePaths(env: NodeJS.ProcessEnv = process.env): PagePaths {
@@ -25,6 +30,7 @@ export function pagePaths(env: NodeJS.ProcessEnv = process.env): PagePaths {
       govuk: join(taskRoot, 'govuk'),
       govukParent: taskRoot,
       appAssets: join(taskRoot, 'views', 'assets'),
+      precompiledTemplates: join(taskRoot, PRECOMPILED_TEMPLATES_FILE),
     };
   }
   const projectRoot = fileURLToPath(new URL('../../', import.meta.url));

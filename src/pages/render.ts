@@ -1,11 +1,16 @@
 /**
  * The nunjucks environment, configured once per cold start: autoescape on (every value a person typed
- * is escaped wherever it is shown), templates from `views/` and govuk-frontend's folder.
+ * is escaped wherever it is shown), templates from `views/` and govuk-frontend's folder. On Lambda the
+ * templates come precompiled in the bundle (`templates.cjs`, see src/pages/view-compiler.ts), so no
+ * request ever parses one; locally they are read from disk, so an edited template shows at once.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { assetUrl } from './assets.ts';
 import { pagePaths } from './paths.ts';
 import type { FieldError } from './refer-form.ts';
+import { resolveTemplateName } from './template-names.ts';
 
 let environment: nunjucks.Environment | undefined;
 
@@ -26,19 +31,38 @@ export function multilineHtml(value: unknown): string {
   return escapeHtml(value).replace(/\r?\n/g, '<br>');
 }
 
+/** How the templates are parsed and rendered; view-compiler.ts precompiles with the same options. */
+export const ENVIRONMENT_OPTIONS: nunjucks.ConfigureOptions = {
+  autoescape: true,
+  throwOnUndefined: false,
+  trimBlocks: true,
+  lstripBlocks: true,
+};
+
 export function pagesEnvironment(): nunjucks.Environment {
   if (environment) return environment;
   const paths = pagePaths();
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([paths.views, paths.govukParent]), {
-    autoescape: true,
-    throwOnUndefined: false,
-    trimBlocks: true,
-    lstripBlocks: true,
-  });
+  const precompiled = paths.precompiledTemplates;
+  const loader =
+    precompiled && existsSync(precompiled)
+      ? new BundledTemplates(createRequire(import.meta.url)(precompiled))
+      : new nunjucks.FileSystemLoader([paths.views, paths.govukParent]);
+  environment = configureEnvironment(new nunjucks.Environment(loader, ENVIRONMENT_OPTIONS));
+  return environment;
+}
+
+/** The precompiled templates, with GOV.UK Frontend's relative names resolved against template names. */
+export class BundledTemplates extends nunjucks.PrecompiledLoader {
+  override resolve(from: string, to: string): string {
+    return resolveTemplateName(from, to);
+  }
+}
+
+/** The filters and globals every template may use, on whichever loader. */
+export function configureEnvironment(env: nunjucks.Environment): nunjucks.Environment {
   env.addFilter('multiline', (value: unknown) => new nunjucks.runtime.SafeString(multilineHtml(value)));
   env.addGlobal('assetUrl', assetUrl);
   env.addGlobal('serviceName', 'Safeguarding referrals');
-  environment = env;
   return env;
 }
 

@@ -1,15 +1,19 @@
 /**
  * A real bundling synthesis: esbuild from node_modules, never Docker. Checks every bundle stays
- * small (cold starts) and that the pages bundle carries its templates and GOV.UK Frontend.
+ * small (cold starts) and that the pages bundles carry GOV.UK Frontend and their templates, precompiled.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import nunjucks from 'nunjucks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubFunction } from '../../lib/hub-function.ts';
 import { LogKey } from '../../lib/log-key.ts';
-import { bundledFolders, projectRoot } from '../../lib/mash-stack.ts';
+import { bundleExtras, projectRoot } from '../../lib/mash-stack.ts';
+import { PRECOMPILED_TEMPLATES_FILE } from '../../src/pages/paths.ts';
+import { BundledTemplates, configureEnvironment, ENVIRONMENT_OPTIONS } from '../../src/pages/render.ts';
 import { type FunctionName, functionDefinition, functions } from '../../src/resources.ts';
 import { cdkContext } from './support.ts';
 
@@ -27,10 +31,7 @@ afterAll(() => {
 });
 
 /** Bundles one function as the stack does and returns its asset folder. */
-function bundle(
-  name: FunctionName,
-  bundledFolders?: ConstructorParameters<typeof HubFunction>[2]['bundledFolders'],
-) {
+function bundle(name: FunctionName) {
   const outdir = mkdtempSync(join(tmpdir(), 'mash-bundle-'));
   outdirs.push(outdir);
   const app = new App({ outdir, context: cdkContext });
@@ -39,7 +40,7 @@ function bundle(
     definition: functionDefinition(name)!,
     projectRoot,
     logKey: new LogKey(stack, 'LogKey'),
-    ...(bundledFolders ? { bundledFolders } : {}),
+    ...bundleExtras(name),
   });
   app.synth();
   const assets = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
@@ -51,7 +52,7 @@ describe('bundling (esbuild, no Docker)', () => {
   it.each(functions.map((fn) => fn.name))(
     `keeps the %s bundle under ${MAX_BUNDLE_BYTES / 1024} KB minified, with its source map`,
     (name) => {
-      const asset = bundle(name, bundledFolders[name]);
+      const asset = bundle(name);
       const size = statSync(join(asset, 'index.mjs')).size;
       expect(existsSync(join(asset, 'index.mjs.map'))).toBe(true);
       expect(size, `index.mjs is ${(size / 1024).toFixed(0)} KB`).toBeLessThan(MAX_BUNDLE_BYTES);
@@ -59,14 +60,21 @@ describe('bundling (esbuild, no Docker)', () => {
     TIMEOUT_MS,
   );
 
-  it(
-    'copies the views and GOV.UK Frontend into the pages bundle',
-    () => {
-      const asset = bundle('pages', bundledFolders.pages);
+  it.each(['pages', 'staff-pages'] as const)(
+    'puts GOV.UK Frontend, our assets and the precompiled templates into the %s bundle',
+    (name) => {
+      const asset = bundle(name);
       expect(existsSync(join(asset, 'index.mjs'))).toBe(true);
-      expect(existsSync(join(asset, 'govuk', 'template.njk'))).toBe(true);
       expect(existsSync(join(asset, 'govuk', 'govuk-frontend.min.css'))).toBe(true);
-      expect(readdirSync(join(asset, 'views')).length).toBeGreaterThan(0);
+      expect(existsSync(join(asset, 'views', 'assets'))).toBe(true);
+      // The templates as the function loads them on Lambda: rendered from templates.cjs, no parsing.
+      const templates = createRequire(import.meta.url)(join(asset, PRECOMPILED_TEMPLATES_FILE));
+      const env = configureEnvironment(
+        new nunjucks.Environment(new BundledTemplates(templates), ENVIRONMENT_OPTIONS),
+      );
+      const html = env.render('start.njk', { cspNonce: 'nonce' });
+      expect(html).toContain('govuk-template');
+      expect(html).toContain('nonce="nonce"');
     },
     TIMEOUT_MS,
   );

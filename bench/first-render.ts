@@ -1,0 +1,70 @@
+/**
+ * `node bench/first-render.ts`: what a cold `pages` instance's first requests cost with the templates
+ * precompiled into the bundle (as deployed) and without (each template parsed on its first render).
+ * Both bundles are built as the CDK builds them; each run is a fresh `node` with LAMBDA_TASK_ROOT at the
+ * bundle, importing it and then rendering `/` and `/refer` (neither touches DynamoDB). Median of 7.
+ * Informational: not one of issue #6's targets.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { projectRoot } from '../lib/mash-stack.ts';
+import { bundle } from './cold-start.ts';
+import { median, round } from './stats.ts';
+
+const RUNS = 7;
+const PROBE = `
+const { handler } = await import(process.argv[1]);
+const event = (path) => ({ httpMethod: 'GET', resource: path, path, headers: { host: '127.0.0.1' },
+  queryStringParameters: null, pathParameters: null, body: null, isBase64Encoded: false, requestContext: {} });
+const context = { getRemainingTimeInMillis: () => 10000, awsRequestId: 'bench', functionName: 'pages' };
+const timed = async (path) => { const t = performance.now(); const r = await handler(event(path), context);
+  if (r.statusCode !== 200) throw new Error(path + ' answered ' + r.statusCode); return performance.now() - t; };
+const start = await timed('/'); const refer = await timed('/refer'); const again = await timed('/');
+console.log(JSON.stringify({ start, refer, again }));
+`;
+
+function probe(indexFile: string): { start: number; refer: number; again: number } {
+  const result = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', PROBE, pathToFileURL(indexFile).href],
+    {
+      env: {
+        ...process.env,
+        LAMBDA_TASK_ROOT: dirname(indexFile),
+        AWS_REGION: 'eu-west-2',
+        CASE_TABLE_NAME: 'bench',
+        IDEMPOTENCY_TABLE_NAME: 'bench',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0) throw new Error(result.stderr.slice(-1000));
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+}
+
+const root = mkdtempSync(join(tmpdir(), 'mash-first-render-'));
+symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
+try {
+  const bundles = {
+    precompiled: bundle(root, 'pages'),
+    'parsed on first render': bundle(root, 'pages', { precompileViews: false }),
+  };
+  const samples = Object.fromEntries(
+    Object.keys(bundles).map((name) => [name, [] as ReturnType<typeof probe>[]]),
+  );
+  for (let run = 0; run < RUNS; run++)
+    for (const [name, file] of Object.entries(bundles)) samples[name]!.push(probe(file));
+  for (const [name, runs] of Object.entries(samples)) {
+    const ms = (key: 'start' | 'refer' | 'again') => round(median(runs.map((r) => r[key])), 1);
+    process.stdout.write(
+      `${name.padEnd(24)} first GET / ${ms('start')} ms, then GET /refer ${ms('refer')} ms, GET / again ${ms('again')} ms\n`,
+    );
+  }
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}
