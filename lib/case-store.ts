@@ -6,12 +6,14 @@ import {
   type BackupSelection,
   BackupVault,
 } from 'aws-cdk-lib/aws-backup';
+import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAttribute, AttributeType as KeyAttributeType, TableDefinition } from '../src/resources.ts';
 import { CASE_STORE_BACKUP } from '../src/resources.ts';
+import type { Alerts } from './alerts.ts';
 
 const attributeTypes: Record<KeyAttributeType, AttributeType> = {
   S: AttributeType.STRING,
@@ -57,7 +59,16 @@ export class HubTable extends Table {
 
 export interface CaseStoreProps {
   readonly tables: readonly TableDefinition[];
+  /** Where a backup job that did not complete is reported. */
+  readonly alerts?: Alerts;
 }
+
+/** Backup job outcomes that leave a day without a recovery point (AWS/Backup metrics, per vault). */
+const UNFINISHED_BACKUP_METRICS = {
+  failed: 'NumberOfBackupJobsFailed',
+  expired: 'NumberOfBackupJobsExpired',
+  aborted: 'NumberOfBackupJobsAborted',
+} as const;
 
 /**
  * The case store: every table in src/resources.ts, pay per request, under one customer-managed key.
@@ -129,6 +140,36 @@ export class CaseStore extends Construct {
         'backup.amazonaws.com can assume, and keeps it in step with what each backup type needs. The selection ' +
         'limits it to the case store tables.',
     });
+
+    // A failed, expired or aborted backup job is a day with no recovery point: someone must know that day.
+    if (props.alerts) {
+      const usingMetrics = Object.fromEntries(
+        Object.entries(UNFINISHED_BACKUP_METRICS).map(([name, metricName]) => [
+          name,
+          new Metric({
+            namespace: 'AWS/Backup',
+            metricName,
+            dimensionsMap: { BackupVaultName: this.backupVault.backupVaultName },
+            statistic: Stats.SUM,
+            period: Duration.hours(1),
+          }),
+        ]),
+      );
+      props.alerts.whenAboveZero(
+        this,
+        'BackupJobsNotCompleted',
+        new MathExpression({
+          expression: Object.keys(usingMetrics)
+            .map((name) => `FILL(${name}, 0)`)
+            .join(' + '),
+          usingMetrics,
+          period: Duration.hours(1),
+          label: 'Case store backup jobs failed, expired or aborted',
+        }),
+        'A backup job of the case store failed, expired or was aborted in the last hour: that day has no ' +
+          'recovery point in the vault. Check the job in AWS Backup and run an on-demand backup.',
+      );
+    }
   }
 
   /** The table built from this definition. */

@@ -95,7 +95,10 @@ export class MashStack extends Stack {
 
     this.alerts = new Alerts(this, 'Alerts', props.alarmEmail ? { email: props.alarmEmail } : {});
     const logKey = new LogKey(this, 'LogKey');
-    this.caseStore = new CaseStore(this, 'CaseStore', { tables: props.tables ?? tableDefinitions });
+    this.caseStore = new CaseStore(this, 'CaseStore', {
+      tables: props.tables ?? tableDefinitions,
+      alerts: this.alerts,
+    });
     this.workQueues = new WorkQueues(this, 'WorkQueues', {
       queues: props.queues ?? queueDefinitions,
       alerts: this.alerts,

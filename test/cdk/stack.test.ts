@@ -163,6 +163,43 @@ describe('case store', () => {
       }),
     ]);
   });
+
+  it('alarms to the alerts topic when a backup job of the vault fails, expires or is aborted', () => {
+    const vaultName = {
+      'Fn::GetAtt': [logicalId(synth.stack, synth.stack.caseStore.backupVault), 'BackupVaultName'],
+    };
+    const topic = ref(logicalId(synth.stack, synth.stack.alerts.topic));
+    const alarms = ofType('AWS::CloudWatch::Alarm')
+      .map(([, alarm]) => alarm.Properties)
+      .filter((alarm) => JSON.stringify(alarm.Metrics ?? []).includes('AWS/Backup'));
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]!;
+    expect(alarm).toMatchObject({
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [topic],
+    });
+    const metrics = alarm.Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: Json; Stat: string };
+    }>;
+    const stats = metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : []));
+    expect(stats.map((stat) => (stat.Metric as { MetricName: string }).MetricName).sort()).toEqual([
+      'NumberOfBackupJobsAborted',
+      'NumberOfBackupJobsExpired',
+      'NumberOfBackupJobsFailed',
+    ]);
+    for (const stat of stats) {
+      expect(stat.Stat).toBe('Sum');
+      expect(stat.Metric).toMatchObject({
+        Namespace: 'AWS/Backup',
+        Dimensions: [{ Name: 'BackupVaultName', Value: vaultName }],
+      });
+    }
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe(
+      'FILL(failed, 0) + FILL(expired, 0) + FILL(aborted, 0)',
+    );
+  });
 });
 
 describe('encryption and logs', () => {
