@@ -125,7 +125,7 @@ export function toPageRequest(event: APIGatewayProxyEvent): PageRequest {
   };
 }
 
-/** Headers every response of the pages function carries. */
+/** Headers every response of the pages functions (public and staff) carries. */
 export function securityHeaders(cspNonce: string): Record<string, string> {
   return {
     'Content-Security-Policy': [
