@@ -365,7 +365,6 @@ function requireLocalEsbuild(projectRoot: string): void {
   }
 }
 
-/** A copy that works wherever the bundling runs (bash or cmd), with Node's own fs. */
 /**
  * Runs scripts/precompile-views.ts with the Node.js running this synthesis (24, which runs TypeScript;
  * a `node` on PATH may be older).
@@ -374,6 +373,7 @@ function precompileViewsCommand(inputDir: string, outputDir: string): string {
   return `"${process.execPath}" "${join(inputDir, 'scripts', 'precompile-views.ts')}" "${join(outputDir, PRECOMPILED_TEMPLATES_FILE)}"`;
 }
 
+/** A copy that works wherever the bundling runs (bash or cmd), with Node's own fs. */
 function copyFolderCommand(from: string, to: string): string {
   const script =
     "require('node:fs').cpSync(process.argv[1], process.argv[2], { recursive: true, dereference: true })";

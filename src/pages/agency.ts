@@ -165,7 +165,6 @@ async function requestsPage(request: PageRequest, gate: AgencyGate): Promise<API
     answered: answered?.items.map((item) => requestRow(item, now)) ?? [],
     moreAnswered: Boolean(answered?.nextCursor),
     products: products?.items.map(productRow) ?? [],
-    moreProducts: Boolean(products?.nextCursor),
   });
   return htmlResponse(request, html);
 }

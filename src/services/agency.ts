@@ -62,7 +62,6 @@ async function auditViews(actor: AgencyActor, caseIds: string[], action: string)
   );
 }
 
-/** The agency's requests, soonest due first, overdue marked. Every case shown is recorded as seen. */
 export interface AgencyListQuery {
   /** Only open or only answered requests; both (open first) when absent. */
   status?: InformationRequest['status'];
@@ -76,9 +75,9 @@ export interface AgencyPage<T> {
 }
 
 /**
- * One page of the agency's requests: open ones, soonest due first, then answered ones, newest first.
- * Only the requests on the page are audited (one record per case), so a listing costs the same however
- * long the agency's history grows.
+ * One page of the agency's requests: open ones, soonest due first, then answered ones, newest first;
+ * overdue marked. Only the requests on the page are audited (one record per case), so a listing costs
+ * the same however long the agency's history grows.
  */
 export async function listAgencyRequests(
   actor: AgencyActor,
@@ -95,15 +94,12 @@ export async function listAgencyRequests(
       ...(position.cursor ? { cursor: position.cursor } : {}),
     });
     requests.push(...page.items);
-    const following = shelves[shelves.indexOf(position.shelf) + 1];
+    // The store fills the page it is asked for, so more on this shelf means this page is full.
     if (page.nextCursor) {
-      if (requests.length < limit) {
-        position = { shelf: position.shelf, cursor: page.nextCursor };
-        continue;
-      }
       nextCursor = encodeShelfCursor({ shelf: position.shelf, cursor: page.nextCursor });
       break;
     }
+    const following = shelves[shelves.indexOf(position.shelf) + 1];
     if (!following) break;
     if (requests.length >= limit) {
       nextCursor = encodeShelfCursor({ shelf: following });
