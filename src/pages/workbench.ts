@@ -45,6 +45,7 @@ import {
   requestInformation,
   triageCase,
 } from '../services/workflow.ts';
+import { InvalidCursorError } from '../store/case-store.ts';
 import { formatIsoDate, formatLondonDateTime } from './format.ts';
 import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from './http.ts';
 import { notFound } from './pages-common.ts';
@@ -127,7 +128,7 @@ export async function workbenchQueuePage(request: PageRequest): Promise<APIGatew
       limit: PAGE_SIZE,
     });
   } catch (error) {
-    if (error instanceof Error && error.name === 'InvalidCursorError') return notFound(request);
+    if (error instanceof InvalidCursorError) return notFound(request);
     throw error;
   }
   const now = hubClock.now();

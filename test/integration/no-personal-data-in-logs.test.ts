@@ -9,7 +9,7 @@ import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralInput } from '../../src/domain/referral.ts';
 import type { TestHub } from '../helpers/hub.ts';
-import { signIn as signInAs } from '../helpers/pages.ts';
+import { FormClient, signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 /** Each must never reach a log line. Unique enough not to turn up by chance. */
@@ -148,40 +148,6 @@ async function signIn(role: string, agency?: string): Promise<string> {
   const cookie = await signInAs(hub.url, role, agency);
   secrets.add(cookie.slice('mash_session='.length));
   return cookie;
-}
-
-/** A browser without JavaScript: keeps cookies, GETs pages and POSTs their forms with the CSRF token. */
-class FormClient {
-  cookies = new Map<string, string>();
-
-  async request(method: 'GET' | 'POST', path: string, form?: Record<string, string | string[]>) {
-    const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (form) {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(form))
-        for (const one of [value].flat()) params.append(name, one);
-      body = params.toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    const response = await fetch(`${hub.url}${path}`, { method, headers, body, redirect: 'manual' });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) {
-      const [name, value] = setCookie.split(';')[0]!.split('=');
-      this.cookies.set(name!, value!);
-      secrets.add(value!);
-    }
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  }
-
-  async submit(path: string, form: Record<string, string | string[]>) {
-    const page = await this.request('GET', path);
-    expect(page.status, `GET ${path}`).toBe(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const itemKey = /name="itemKey" value="([^"]+)"/.exec(page.text)?.[1];
-    return this.request('POST', path, { _csrf: csrf, ...(itemKey ? { itemKey } : {}), ...form });
-  }
 }
 
 /** An unsigned token that carries personal data in its claims: refused, and never logged. */
@@ -387,7 +353,7 @@ describe('the whole journey, logged at DEBUG with every event', () => {
     });
     expect(portal.status).toBe(200);
 
-    const form = new FormClient();
+    const form = new FormClient(hub.url, (_name, value) => secrets.add(value));
     expect((await form.request('POST', '/refer', { immediateDanger: 'no' })).status).toBe(403); // no CSRF token
     const steps: Array<[string, Record<string, string | string[]>]> = [
       ['/refer', { immediateDanger: 'no' }],
@@ -426,7 +392,7 @@ describe('the whole journey, logged at DEBUG with every event', () => {
     });
     expect(huge.status).toBe(413);
 
-    const feedbackForm = new FormClient();
+    const feedbackForm = new FormClient(hub.url, (_name, value) => secrets.add(value));
     const sent = await feedbackForm.submit('/feedback', {
       reference,
       receiptToken: `${receiptToken}-wrong`,

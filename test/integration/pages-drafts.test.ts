@@ -5,9 +5,11 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFERRAL_COOKIE } from '../../src/pages/refer.ts';
 import { caseTable, limits } from '../../src/resources.ts';
 import { draftKey } from '../../src/store/draft-store.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { FormClient } from '../helpers/pages.ts';
 
 let hub: TestHub;
 let staff: string;
@@ -20,44 +22,6 @@ afterAll(async () => {
   await hub?.api('DELETE', '/_local/clock');
   await hub?.stop();
 });
-
-/** A cookie-keeping client that, like a browser without JavaScript, only GETs and POSTs forms. */
-class FormClient {
-  cookies = new Map<string, string>();
-
-  get sessionId(): string {
-    return this.cookies.get('mash_referral')!;
-  }
-
-  async request(method: 'GET' | 'POST', path: string, form?: Record<string, string | string[]>) {
-    const headers: Record<string, string> = {};
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
-    if (form) {
-      const params = new URLSearchParams();
-      for (const [name, value] of Object.entries(form))
-        for (const one of [value].flat()) params.append(name, one);
-      body = params.toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-    const response = await fetch(`${hub.url}${path}`, { method, headers, body, redirect: 'manual' });
-    const setCookie = response.headers.get('set-cookie');
-    if (setCookie) {
-      const [name, value] = setCookie.split(';')[0]!.split('=');
-      this.cookies.set(name!, value!);
-    }
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  }
-
-  /** GET the page for its CSRF token, then POST the form to it. */
-  async submit(path: string, form: Record<string, string | string[]>) {
-    const page = await this.request('GET', path);
-    expect(page.status, `GET ${path}`).toBe(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const itemKey = /name="itemKey" value="([^"]+)"/.exec(page.text)?.[1];
-    return this.request('POST', path, { _csrf: csrf, ...(itemKey ? { itemKey } : {}), ...form });
-  }
-}
 
 async function draftItem(sessionId: string) {
   const { Item } = await hub.documents.send(
@@ -97,13 +61,13 @@ async function casesWith(reference: string) {
 describe('the form draft in DynamoDB', () => {
   it('is keyed by the hash of the session id, expires after the TTL, and holds no id', async () => {
     await hub.api('PUT', '/_local/clock', { body: { now: '2026-05-26T09:00:00.000Z' } });
-    const client = new FormClient();
+    const client = new FormClient(hub.url);
     await client.submit('/refer', { immediateDanger: 'no' });
-    const item = await draftItem(client.sessionId);
+    const item = await draftItem(client.cookies.get(REFERRAL_COOKIE)!);
     expect(item).toBeDefined();
     expect(item!.pk).toMatch(/^DRAFT#[0-9a-f]{64}$/);
     expect(item!.sk).toBe('DRAFT');
-    expect(JSON.stringify(item)).not.toContain(client.sessionId);
+    expect(JSON.stringify(item)).not.toContain(client.cookies.get(REFERRAL_COOKIE)!);
     const expected = Date.parse('2026-05-26T09:00:00.000Z') / 1000 + limits.draftTtlSeconds;
     expect(Math.abs(item!.expiresAt - expected)).toBeLessThan(60);
 
@@ -116,7 +80,7 @@ describe('the form draft in DynamoDB', () => {
   });
 
   it('makes one case from a double-submitted check-answers page, then keeps only the receipt', async () => {
-    const client = new FormClient();
+    const client = new FormClient(hub.url);
     await fillToCheckAnswers(client);
     const check = await client.request('GET', '/refer/check-answers');
     expect(check.status).toBe(200);
@@ -133,7 +97,7 @@ describe('the form draft in DynamoDB', () => {
     const reference = /MASH-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(confirmation.text)![0];
     expect(await casesWith(reference)).toHaveLength(1);
 
-    const item = await draftItem(client.sessionId);
+    const item = await draftItem(client.cookies.get(REFERRAL_COOKIE)!);
     expect(Object.keys(item!.draft).sort()).toEqual(['household', 'id', 'receipt', 'subjects']);
     expect(item!.draft.subjects).toEqual([]);
     expect(JSON.stringify(item)).not.toContain('Robin');
@@ -142,18 +106,18 @@ describe('the form draft in DynamoDB', () => {
   });
 
   it('refuses a cross-site style POST without the token, and stores nothing', async () => {
-    const client = new FormClient();
+    const client = new FormClient(hub.url);
     await client.request('GET', '/refer');
     const forged = await client.request('POST', '/refer', { immediateDanger: 'yes' });
     expect(forged.status).toBe(403);
     expect(forged.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await draftItem(client.sessionId)).toBeUndefined();
+    expect(await draftItem(client.cookies.get(REFERRAL_COOKIE)!)).toBeUndefined();
   });
 });
 
 describe('what a browser receives', () => {
   it('sends the security headers and the cookie attributes on the wire', async () => {
-    const client = new FormClient();
+    const client = new FormClient(hub.url);
     const page = await client.request('GET', '/refer');
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'nonce-[^']+'/);
     expect(page.headers.get('x-frame-options')).toBe('DENY');

@@ -68,6 +68,17 @@ describe('/workbench', () => {
     expect((audit.Items ?? []).map((item) => item.action)).toContain('case.viewed');
   });
 
+  it('answers "Page not found" to a Next page link the queue did not write', async () => {
+    const mash = await signIn('mash');
+    // Well-formed base64url, but not a key of this listing: {"dueListPk":"OTHER"} and plain junk.
+    const forged = Buffer.from(JSON.stringify({ dueListPk: 'OTHER' })).toString('base64url');
+    for (const cursor of [forged, 'bm90LWEtY3Vyc29y']) {
+      const response = await page(`/workbench?cursor=${cursor}`, mash);
+      expect(response.status, cursor).toBe(404);
+      expect(response.html).toContain('Page not found');
+    }
+  });
+
   it('answers 404 for an unknown case', async () => {
     const cookie = await signIn('manager');
     expect((await page('/workbench/cases/00000000-0000-4000-8000-000000000000', cookie)).status).toBe(404);
