@@ -9,8 +9,8 @@ import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
 import { logger } from '../../src/platform/powertools.ts';
 import { sqs } from '../../src/platform/sqs.ts';
-import { caseStore } from '../../src/services/cases.ts';
 import { sendDeliveries } from '../../src/services/delivery.ts';
+import { caseStore } from '../../src/services/store.ts';
 
 // The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
 documents();

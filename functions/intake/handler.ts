@@ -2,10 +2,7 @@
  * The public front door: POST /api/referrals, GET /api/referrals/{reference}/status,
  * POST /api/feedback and GET /api/openapi.json.
  */
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
+import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
 import { describeOutcome } from '../../src/domain/outcomes.ts';
 import { parseReferral } from '../../src/domain/referral.ts';
 import { londonIsoDate } from '../../src/domain/timescales.ts';
@@ -18,6 +15,7 @@ import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
 import { metrics } from '../../src/platform/powertools.ts';
 import {
+  ReferralInProgressError,
   referralStatus,
   registerLambdaContext,
   submitFeedback,
@@ -28,8 +26,6 @@ import {
 documents();
 
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-/** How long a duplicate waits for the first request with its key to finish before answering 409. */
-const IN_PROGRESS_WAIT_MS = 5_000;
 
 export const handler = createApiHandler(
   'intake',
@@ -47,7 +43,8 @@ export const handler = createApiHandler(
       const parsed = parseReferral(body, londonIsoDate(hubClock.now()));
       if (!parsed.ok) throw badRequest('The referral has invalid fields.', parsed.issues);
 
-      const receipt = await submitWaitingForDuplicates(parsed.referral, idempotencyKey);
+      // A concurrent duplicate waits in the service for the first request's receipt; it never sees a 500.
+      const receipt = await submitReferral(parsed.referral, idempotencyKey ? { idempotencyKey } : {});
       metrics.addMetric('ReferralReceived', 'Count', 1);
       return {
         statusCode: 201,
@@ -84,35 +81,18 @@ export const handler = createApiHandler(
   },
   {
     onContext: registerLambdaContext,
-    translateError: (error) =>
-      error instanceof IdempotencyValidationError
-        ? conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different referral.')
-        : undefined,
-  },
-);
-
-/** A concurrent duplicate waits for the first request to finish and then gets its answer; it never sees a 500. */
-async function submitWaitingForDuplicates(
-  referral: Parameters<typeof submitReferral>[0],
-  idempotencyKey: string | undefined,
-) {
-  const giveUpAt = Date.now() + IN_PROGRESS_WAIT_MS;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 800)) {
-    try {
-      return await submitReferral(referral, idempotencyKey ? { idempotencyKey } : {});
-    } catch (error) {
-      if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
-      if (Date.now() + delay > giveUpAt) {
-        throw new HttpError(
+    translateError: (error) => {
+      if (error instanceof IdempotencyValidationError)
+        return conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different referral.');
+      if (error instanceof ReferralInProgressError) {
+        return new HttpError(
           409,
           'IDEMPOTENCY_IN_PROGRESS',
           'A request with this Idempotency-Key is still being processed; retry shortly.',
-          {
-            headers: { 'Retry-After': '1' },
-          },
+          { headers: { 'Retry-After': '1' } },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
+      return undefined;
+    },
+  },
+);

@@ -1,5 +1,5 @@
 /**
- * Plays one planned case through the product's own code: `submitReferral` for intake, the pure
+ * Plays one planned case through the product's own code: `receiveReferral` for intake, the pure
  * workflow transitions (`rate`, `overrideConsent`, `issueRequests`, `answerRequest`, `decide`) for
  * each step, `submitFeedback` for the referrer's feedback, each with a clock fixed at the step's
  * simulated time, and every write through the DynamoDB case store (`createCase`, `commit`,
@@ -9,7 +9,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseRecord, InformationProduct, InformationRequest } from '../../src/domain/case.ts';
 import type { Agency, CaseStatus, Rag } from '../../src/domain/codes.ts';
-import { submitFeedback, submitReferral } from '../../src/domain/intake.ts';
 import {
   answerRequest,
   decide,
@@ -19,6 +18,7 @@ import {
   type Transition,
 } from '../../src/domain/workflow.ts';
 import type { Clock } from '../../src/platform/clock.ts';
+import { receiveReferral, submitFeedback } from '../../src/services/intake.ts';
 import type { StoredTransition } from '../../src/store/case-store.ts';
 import type { DynamoCaseStore } from '../../src/store/dynamo-case-store.ts';
 import type { PlannedCase } from './synthetic.ts';
@@ -78,20 +78,14 @@ export async function writeCase(
   tally: Tally,
   intakeDone: () => void,
 ): Promise<void> {
-  let record: CaseRecord | undefined;
-  // The store as intake sees it, keeping the record intake built: saves reading it back.
-  const capturing: DynamoCaseStore = Object.create(store);
-  capturing.createCase = async (created, sightings, audit) => {
-    await store.createCase(created, sightings, audit);
-    record = created;
-  };
-  let receipt: Awaited<ReturnType<typeof submitReferral>>;
+  let opened: Awaited<ReturnType<typeof receiveReferral>>;
   try {
-    receipt = await submitReferral(plan.referral, { store: capturing, clock: fixedClock(plan.receivedAt) });
+    opened = await receiveReferral(plan.referral, { store, clock: fixedClock(plan.receivedAt) });
   } finally {
     intakeDone();
   }
-  if (!record) throw new Error(`case ${plan.index}: intake stored no record`);
+  const { receipt } = opened;
+  let record: CaseRecord = opened.record;
   tally.referrals += 1;
   if (record.reReferral) tally.reReferrals += 1;
   if (record.immediateDanger) tally.immediateDanger += 1;

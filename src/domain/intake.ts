@@ -1,21 +1,35 @@
 /**
- * Intake: a referral becomes a case. The case gets its reference, a receipt token (only its hash is
- * kept), the decision deadline (unrated: one working day; immediate danger: red, four hours), the
- * re-referral flag from its subjects' identities, and an audit record written in the same transaction.
+ * Intake as pure rules: a referral becomes a case. The case gets its reference, a receipt token (only
+ * its hash is kept), the decision deadline (unrated: one working day; immediate danger: red, four
+ * hours), the re-referral flag from its subjects' earlier sightings, and an audit record written in the
+ * same transaction. Nothing here reads or writes storage or the clock: src/services/intake.ts reads
+ * the sightings, picks the identifiers, writes what `openCase` returns and retries a taken reference.
  */
 
-import type { Clock } from '../platform/clock.ts';
-import { limits } from '../resources.ts';
-import { type CaseStore, ReferenceTakenError, type SubjectSighting } from '../store/case-store.ts';
 import type { AuditRecord, CaseRecord } from './case.ts';
 import { reReferralWindowStartDate, subjectIdentityKeys } from './identity.ts';
 import type { ReferralInput } from './referral.ts';
 import { decisionDueAt, londonIsoDate } from './timescales.ts';
-import { hashToken, newCaseId, newReceiptToken, newReference, tokenMatches } from './tokens.ts';
+import { hashToken, tokenMatches } from './tokens.ts';
 
-export interface IntakeDeps {
-  store: CaseStore;
-  clock: Clock;
+/** One subject of one referral, kept under its identity key so a later referral of them is recognised. */
+export interface SubjectSighting {
+  identityKey: string;
+  caseId: string;
+  reference: string;
+  receivedAt: string;
+  /** London calendar date of receipt: the re-referral window is counted in dates. */
+  receivedDate: string;
+}
+
+/** A referrer's feedback on their referral, as stored. */
+export interface FeedbackRecord {
+  at: string;
+  helpful: boolean;
+  rating?: number;
+  comment?: string;
+  /** Receipt date of the case, so the board's confidence measure counts it in the referral's period. */
+  caseReceivedAt: string;
 }
 
 export interface ReferralReceipt {
@@ -26,71 +40,107 @@ export interface ReferralReceipt {
   decisionDueAt: string;
 }
 
-const MAX_REFERENCE_ATTEMPTS = 5;
+/** The sightings intake must read before it opens a case: its subjects' identity keys, from the window's first date. */
+export interface SightingLookup {
+  identityKeys: string[];
+  /** London date: sightings received on or after it are inside the re-referral window. */
+  fromDate: string;
+}
 
-export async function submitReferral(referral: ReferralInput, deps: IntakeDeps): Promise<ReferralReceipt> {
-  const received = deps.clock.now();
+export function sightingLookup(
+  referral: ReferralInput,
+  received: Date,
+  reReferralWindowMonths: number,
+): SightingLookup {
+  return {
+    identityKeys: [...new Set(referral.subjects.flatMap(subjectIdentityKeys))],
+    fromDate: reReferralWindowStartDate(londonIsoDate(received), reReferralWindowMonths),
+  };
+}
+
+/** The new case's identifiers, chosen by the caller (random in the service, fixed in tests). */
+export interface NewCaseIdentifiers {
+  caseId: string;
+  reference: string;
+  /** Given to the referrer once; only its hash is kept. */
+  receiptToken: string;
+}
+
+export interface OpenCaseInput {
+  referral: ReferralInput;
+  received: Date;
+  /** Sightings already stored for the referral's identity keys (see `sightingLookup`). */
+  earlierSightings: readonly SubjectSighting[];
+  reReferralWindowMonths: number;
+  identifiers: NewCaseIdentifiers;
+}
+
+/** What intake writes in one transaction, and the receipt the referrer gets. */
+export interface OpenedCase {
+  record: CaseRecord;
+  sightings: SubjectSighting[];
+  audit: AuditRecord;
+  receipt: ReferralReceipt;
+}
+
+export function openCase(input: OpenCaseInput): OpenedCase {
+  const { referral, received, identifiers } = input;
   const receivedAt = received.toISOString();
   const receivedDate = londonIsoDate(received);
   const rag = referral.immediateDanger ? 'red' : null;
   const due = decisionDueAt(received, rag ?? 'unrated').toISOString();
+  const { identityKeys, fromDate } = sightingLookup(referral, received, input.reReferralWindowMonths);
 
-  const identityKeys = [...new Set(referral.subjects.flatMap(subjectIdentityKeys))];
-  const windowStart = reReferralWindowStartDate(receivedDate, limits.reReferralWindowMonths);
-  const earlier = (
-    await Promise.all(identityKeys.map((key) => deps.store.findSightings(key, windowStart)))
-  ).flat();
+  // An earlier referral of the same person, inside the window and received before this one.
   const reReferralOf = [
-    ...new Set(earlier.filter((s) => s.receivedAt <= receivedAt).map((s) => s.reference)),
+    ...new Set(
+      input.earlierSightings
+        .filter(
+          (sighting) =>
+            identityKeys.includes(sighting.identityKey) &&
+            sighting.receivedDate >= fromDate &&
+            sighting.receivedAt <= receivedAt,
+        )
+        .map((sighting) => sighting.reference),
+    ),
   ];
 
-  const receiptToken = newReceiptToken();
-  for (let attempt = 1; ; attempt++) {
-    const record: CaseRecord = {
-      id: newCaseId(),
-      reference: newReference(),
+  const record: CaseRecord = {
+    id: identifiers.caseId,
+    reference: identifiers.reference,
+    status: 'received',
+    rag,
+    receivedAt,
+    decisionDueAt: due,
+    immediateDanger: referral.immediateDanger,
+    referral,
+    receiptTokenHash: hashToken(identifiers.receiptToken),
+    subjectIdentityKeys: identityKeys,
+    reReferral: reReferralOf.length > 0,
+    reReferralOf,
+    ratingHistory: [],
+    version: 1,
+  };
+  const sightings = identityKeys.map((identityKey) => ({
+    identityKey,
+    caseId: record.id,
+    reference: record.reference,
+    receivedAt,
+    receivedDate,
+  }));
+  const detail = `source ${referral.referrer.source}${rag ? ', immediate danger: rated red' : ''}${record.reReferral ? ', re-referral' : ''}`;
+  return {
+    record,
+    sightings,
+    audit: referrerAudit(record.id, receivedAt, 'referral.received', detail),
+    receipt: {
+      reference: record.reference,
+      receiptToken: identifiers.receiptToken,
       status: 'received',
-      rag,
       receivedAt,
       decisionDueAt: due,
-      immediateDanger: referral.immediateDanger,
-      referral,
-      receiptTokenHash: hashToken(receiptToken),
-      subjectIdentityKeys: identityKeys,
-      reReferral: reReferralOf.length > 0,
-      reReferralOf,
-      ratingHistory: [],
-      version: 1,
-    };
-    const sightings: SubjectSighting[] = identityKeys.map((identityKey) => ({
-      identityKey,
-      caseId: record.id,
-      reference: record.reference,
-      receivedAt,
-      receivedDate,
-    }));
-    const audit: AuditRecord = {
-      caseId: record.id,
-      at: receivedAt,
-      actor: 'referrer',
-      role: 'referrer',
-      action: 'referral.received',
-      detail: `source ${referral.referrer.source}${rag ? ', immediate danger: rated red' : ''}${record.reReferral ? ', re-referral' : ''}`,
-    };
-    try {
-      await deps.store.createCase(record, sightings, audit);
-      return {
-        reference: record.reference,
-        receiptToken,
-        status: 'received',
-        receivedAt,
-        decisionDueAt: due,
-      };
-    } catch (error) {
-      if (error instanceof ReferenceTakenError && attempt < MAX_REFERENCE_ATTEMPTS) continue;
-      throw error;
-    }
-  }
+    },
+  };
 }
 
 export interface ReferralStatusView {
@@ -99,25 +149,21 @@ export interface ReferralStatusView {
   outcome?: string;
 }
 
-/** What a referrer may see with their receipt token: the status, and the outcome once decided. Nothing else. */
-export async function referralStatus(
-  reference: string,
+/**
+ * What a referrer may see with their receipt token: the status, and the outcome once decided. Nothing
+ * else, and nothing at all (undefined) without the case's own token. The view is audited.
+ */
+export function referrerStatusView(
+  record: CaseRecord | undefined,
   receiptToken: string,
-  deps: IntakeDeps,
-): Promise<ReferralStatusView | undefined> {
-  const record = await deps.store.getCaseByReference(reference);
+  now: Date,
+): { view: ReferralStatusView; audit: AuditRecord } | undefined {
   if (!record || !tokenMatches(receiptToken, record.receiptTokenHash)) return undefined;
-  await deps.store.appendAudit([
-    {
-      caseId: record.id,
-      at: deps.clock.now().toISOString(),
-      actor: 'referrer',
-      role: 'referrer',
-      action: 'status.viewed',
-    },
-  ]);
   const outcome = record.decision?.outcome;
-  return { reference: record.reference, status: record.status, ...(outcome ? { outcome } : {}) };
+  return {
+    view: { reference: record.reference, status: record.status, ...(outcome ? { outcome } : {}) },
+    audit: referrerAudit(record.id, now.toISOString(), 'status.viewed'),
+  };
 }
 
 export interface FeedbackInput {
@@ -128,23 +174,27 @@ export interface FeedbackInput {
   comment?: string;
 }
 
-export async function submitFeedback(
+/** The feedback record and its audit entry, or undefined when the token is not the case's own. */
+export function referrerFeedback(
+  record: CaseRecord | undefined,
   input: FeedbackInput,
-  deps: IntakeDeps,
-): Promise<'recorded' | 'not-found'> {
-  const record = await deps.store.getCaseByReference(input.reference);
-  if (!record || !tokenMatches(input.receiptToken, record.receiptTokenHash)) return 'not-found';
-  const at = deps.clock.now().toISOString();
-  await deps.store.addFeedback(
-    record.id,
-    {
+  now: Date,
+): { caseId: string; feedback: FeedbackRecord; audit: AuditRecord } | undefined {
+  if (!record || !tokenMatches(input.receiptToken, record.receiptTokenHash)) return undefined;
+  const at = now.toISOString();
+  return {
+    caseId: record.id,
+    feedback: {
       at,
       helpful: input.helpful,
       ...(input.rating !== undefined ? { rating: input.rating } : {}),
       ...(input.comment ? { comment: input.comment } : {}),
       caseReceivedAt: record.receivedAt,
     },
-    { caseId: record.id, at, actor: 'referrer', role: 'referrer', action: 'feedback.received' },
-  );
-  return 'recorded';
+    audit: referrerAudit(record.id, at, 'feedback.received'),
+  };
+}
+
+function referrerAudit(caseId: string, at: string, action: string, detail?: string): AuditRecord {
+  return { caseId, at, actor: 'referrer', role: 'referrer', action, ...(detail ? { detail } : {}) };
 }

@@ -613,28 +613,17 @@ async function checkAnswers(session: ReferSession, draft: ReferralDraft) {
   // The whole referral is checked again, exactly as the API would check it.
   const parsed = parseReferral(referralFromDraft(draft), session.today);
   if (!parsed.ok) return show(parsed.issues);
-  let receipt: ReferralReceipt | undefined;
-  for (let attempt = 0; !receipt; attempt++) {
-    try {
-      receipt = await submitReferral(parsed.referral as ReferralInput, { idempotencyKey: draft.id });
-    } catch (error) {
-      if (error instanceof HttpError && error.statusCode === 400 && error.details) return show(error.details);
-      // A double-click: the first request is still sending this draft. Wait for its receipt.
-      if (!isInProgress(error) || attempt >= SEND_WAIT_ATTEMPTS) throw error;
-      await sleep(SEND_WAIT_MS);
-      const latest = draftFromData(await getDraft(session.sessionId));
-      if (latest?.receipt) return session.redirect(stepUrl.confirmation);
-    }
+  let receipt: ReferralReceipt;
+  try {
+    // A double-click: the service waits for the first request sending this draft and gives its receipt.
+    receipt = await submitReferral(parsed.referral as ReferralInput, { idempotencyKey: draft.id });
+  } catch (error) {
+    if (error instanceof HttpError && error.statusCode === 400 && error.details) return show(error.details);
+    throw error;
   }
   await session.save(submittedDraft(draft, receipt));
   return session.redirect(stepUrl.confirmation);
 }
-
-const SEND_WAIT_ATTEMPTS = 20;
-const SEND_WAIT_MS = 250;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const isInProgress = (error: unknown) =>
-  error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError';
 
 async function confirmation(session: ReferSession) {
   const receipt = session.draft?.receipt;

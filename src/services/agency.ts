@@ -9,7 +9,7 @@ import { isOverdue } from '../domain/timescales.ts';
 import { hubClock } from '../platform/clock.ts';
 import { limits } from '../resources.ts';
 import { type InboxShelf, InvalidCursorError } from '../store/case-store.ts';
-import { caseStore } from './cases.ts';
+import { caseStore } from './store.ts';
 
 export type AgencyActor = Actor & { agency: Agency };
 

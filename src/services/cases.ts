@@ -6,17 +6,9 @@ import type { Principal } from '../auth/tokens.ts';
 import type { Actor, AuditRecord, CaseRecord, InformationRequest } from '../domain/case.ts';
 import type { CaseStatus, Rag, Role } from '../domain/codes.ts';
 import { isOverdue } from '../domain/timescales.ts';
-import { documents, resourceName } from '../platform/clients.ts';
 import { hubClock } from '../platform/clock.ts';
-import { caseTable, limits } from '../resources.ts';
-import type { CaseStore } from '../store/case-store.ts';
-import { DynamoCaseStore } from '../store/dynamo-case-store.ts';
-
-let store: CaseStore | undefined;
-export function caseStore(): CaseStore {
-  store ??= new DynamoCaseStore(documents(), resourceName(caseTable.envVar));
-  return store;
-}
+import { limits } from '../resources.ts';
+import { caseStore } from './store.ts';
 
 export function actorOf(principal: Principal, allowed: readonly Role[]): Actor {
   const role =

@@ -8,8 +8,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hubClock } from '../platform/clock.ts';
 import { logger, metrics } from '../platform/powertools.ts';
 import type { DeliveryKind } from '../store/case-store.ts';
-import { caseStore } from './cases.ts';
 import { deliveryMessageSchema } from './delivery.ts';
+import { caseStore } from './store.ts';
 
 export function createDeliveryConsumer(kind: DeliveryKind) {
   const processor = new BatchProcessor(EventType.SQS);

@@ -10,7 +10,7 @@ import { createAccumulator } from '../domain/metrics/measures.ts';
 import { lastCompletePeriod, type PeriodKind, parsePeriodId } from '../domain/metrics/periods.ts';
 import { hubClock } from '../platform/clock.ts';
 import { definitionsKey, putReport, reportKey } from '../store/report-store.ts';
-import { caseStore } from './cases.ts';
+import { caseStore } from './store.ts';
 
 export interface ExportResult {
   period: PeriodKind;

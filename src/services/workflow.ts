@@ -22,8 +22,8 @@ import {
 } from '../domain/workflow.ts';
 import { hubClock } from '../platform/clock.ts';
 import { ConcurrentChangeError, type StoredTransition } from '../store/case-store.ts';
-import { caseStore } from './cases.ts';
 import { sendDeliveries } from './delivery.ts';
+import { caseStore } from './store.ts';
 
 const MAX_ATTEMPTS = 4;
 

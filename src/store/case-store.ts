@@ -10,16 +10,8 @@ import type {
   InformationRequest,
 } from '../domain/case.ts';
 import type { Agency, CaseStatus, Rag } from '../domain/codes.ts';
+import type { FeedbackRecord, SubjectSighting } from '../domain/intake.ts';
 import type { ReferralFacts } from '../domain/metrics/facts.ts';
-
-export interface SubjectSighting {
-  identityKey: string;
-  caseId: string;
-  reference: string;
-  receivedAt: string;
-  /** London calendar date of receipt: the re-referral window is counted in dates. */
-  receivedDate: string;
-}
 
 export interface CaseQuery {
   status?: CaseStatus;
@@ -118,15 +110,6 @@ export class DeliveryTargetMissingError extends Error {
   }
 }
 
-export interface FeedbackRecord {
-  at: string;
-  helpful: boolean;
-  rating?: number;
-  comment?: string;
-  /** Receipt date of the case, so the board's confidence measure counts it in the referral's period. */
-  caseReceivedAt: string;
-}
-
 export class ReferenceTakenError extends Error {
   constructor() {
     super('reference already in use');
@@ -134,4 +117,4 @@ export class ReferenceTakenError extends Error {
   }
 }
 
-export type { CaseSummary };
+export type { CaseSummary, FeedbackRecord, SubjectSighting };

@@ -2,7 +2,9 @@
  * Intake end to end through the local hub: HTTP → API Gateway event → the intake handler → the real
  * DynamoDB Local. Every CONTRACT row for intake, status and feedback, and the bad-input rules.
  */
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyTable } from '../../src/resources.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
@@ -153,6 +155,37 @@ describe('Idempotency-Key', () => {
     const references = new Set(responses.filter((r) => r.status === 201).map((r) => r.json.reference));
     expect(references.size).toBe(1);
     expect((await allCases()).length).toBe(before + 1);
+  });
+
+  it('a duplicate of a request still in progress waits for it, then answers 409 IDEMPOTENCY_IN_PROGRESS', async () => {
+    const body = validReferral();
+    const key = `test-in-progress-${Date.now()}`;
+    const first = await hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    // Powertools' own record of the first request, put back to in progress for the next minute: as if
+    // the first request were still running when its duplicate arrives.
+    const tableName = idempotencyTable.localName;
+    const { Items = [] } = await hub.documents.send(new ScanCommand({ TableName: tableName }));
+    const record = Items.find((item) => item.data?.reference === first.json.reference);
+    expect(record).toBeDefined();
+    await hub.documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { id: record!.id },
+        UpdateExpression: 'SET #status = :inProgress, in_progress_expiration = :until REMOVE #data',
+        ExpressionAttributeNames: { '#status': 'status', '#data': 'data' },
+        ExpressionAttributeValues: { ':inProgress': 'INPROGRESS', ':until': Date.now() + 60_000 },
+      }),
+    );
+
+    const sent = Date.now();
+    const second = await hub.api('POST', '/api/referrals', { body, headers: { 'Idempotency-Key': key } });
+    expect(second.status).toBe(409);
+    expect(second.json.error.code).toBe('IDEMPOTENCY_IN_PROGRESS');
+    expect(second.headers.get('retry-after')).toBe('1');
+    // It waited (the service gives a duplicate up to 5 s) rather than answering at once.
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(4_000);
+    expect((await allCases()).filter((item) => item.reference === first.json.reference)).toHaveLength(1);
   });
 
   it('refuses a malformed key', async () => {
