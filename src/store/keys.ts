@@ -20,7 +20,7 @@ import type { DraftStore } from './draft-store.ts';
 // Indexes, by name, as src/resources.ts defines them.
 
 type CaseIndexDefinition = (typeof caseTable.indexes)[number];
-export type CaseIndexName = CaseIndexDefinition['indexName'];
+type CaseIndexName = CaseIndexDefinition['indexName'];
 /** The case table's indexes by name: `caseIndexes.byDue.partitionKey.name` is `dueListPk`. */
 export const caseIndexes = Object.fromEntries(caseTable.indexes.map((index) => [index.indexName, index])) as {
   readonly [I in CaseIndexDefinition as I['indexName']]: I;
@@ -33,7 +33,7 @@ type FieldsOf<T extends string> = T extends `${string}{${infer Field}}${infer Re
   ? Field | FieldsOf<Rest>
   : never;
 /** The values a template needs, by field name. */
-export type KeyValues<T extends string> = { readonly [F in FieldsOf<T>]: string };
+type KeyValues<T extends string> = { readonly [F in FieldsOf<T>]: string };
 
 export interface KeyShape<T extends string = string> {
   readonly template: T;
@@ -198,8 +198,6 @@ export const entities = {
     },
   },
 } as const satisfies Record<string, EntitySpec>;
-
-export type EntityName = keyof typeof entities;
 
 // ---------------------------------------------------------------------------------------------------
 // Composers: what the store, the draft store, the bench and the seed scripts call.
@@ -380,7 +378,7 @@ export const STORAGE_ATTRIBUTES: readonly string[] = [
 // Access patterns, written down with the keys that serve them (docs/data-model.md is generated from this).
 
 /** A store operation that serves an access pattern. */
-export type StoreOperation = `CaseStore.${keyof CaseStore}` | `DraftStore.${keyof DraftStore}`;
+type StoreOperation = `CaseStore.${keyof CaseStore}` | `DraftStore.${keyof DraftStore}`;
 
 export interface AccessPattern {
   /** What the hub needs. */
