@@ -10,10 +10,10 @@ import { documents, resourceName } from '../src/platform/clients.ts';
 import { s3 } from '../src/platform/s3.ts';
 import { caseTable, reportsBucket } from '../src/resources.ts';
 import { exportPeriod } from '../src/services/metrics.ts';
-import { receiptMonthKey } from '../src/store/dynamo-case-store.ts';
+import { caseIndexes, receiptMonthPk } from '../src/store/keys.ts';
 
 const [mode, ...months] = process.argv.slice(2);
-const index = caseTable.indexes.find((candidate) => candidate.indexName === 'byReceiptMonth')!;
+const index = caseIndexes.byReceiptMonth;
 
 async function bare(month: string): Promise<number> {
   const bounds = parsePeriodId('monthly', month);
@@ -31,9 +31,9 @@ async function bare(month: string): Promise<number> {
           TableName: tableName,
           IndexName: index.indexName,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :start AND :end',
-          ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey!.name },
+          ExpressionAttributeNames: { '#pk': index.partitionKey.name, '#sk': index.sortKey.name },
           ExpressionAttributeValues: {
-            ':pk': receiptMonthKey(utcMonth),
+            ':pk': receiptMonthPk(utcMonth),
             ':start': bounds.periodStart,
             ':end': bounds.periodEnd,
           },

@@ -7,6 +7,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caseTable } from '../src/resources.ts';
+import { keys } from '../src/store/keys.ts';
 import type { TestHub } from '../test/helpers/hub.ts';
 import { benchReferral } from './referrals.ts';
 import { log, median, percentile, round } from './stats.ts';
@@ -29,7 +30,7 @@ async function ratedCases(hub: TestHub, mash: string, count: number): Promise<st
       const ref = await hub.documents.send(
         new GetCommand({
           TableName: caseTable.localName,
-          Key: { pk: `REF#${created.json.reference}`, sk: 'REF' },
+          Key: keys.reference(created.json.reference),
         }),
       );
       const id = String(ref.Item?.caseId);

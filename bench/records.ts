@@ -1,6 +1,6 @@
 /**
  * Case records as intake makes them (src/domain/intake.ts), and the exact DynamoDB requests one
- * referral costs (src/store/dynamo-case-store.ts): one Query per subject identity key, then one
+ * referral costs (src/store/dynamo/cases.ts): one Query per subject identity key, then one
  * TransactWriteItems of the case, its reference, its sightings and an audit record.
  */
 import type { AuditRecord, CaseRecord } from '../src/domain/case.ts';
@@ -10,7 +10,7 @@ import { decisionDueAt, londonIsoDate } from '../src/domain/timescales.ts';
 import { hashToken, newCaseId, newReceiptToken, newReference } from '../src/domain/tokens.ts';
 import { caseTable, limits } from '../src/resources.ts';
 import type { SubjectSighting } from '../src/store/case-store.ts';
-import { caseIndexAttributes, keys } from '../src/store/dynamo-case-store.ts';
+import { createCaseInput, sightingsQuery } from '../src/store/dynamo/cases.ts';
 
 export interface PlannedReferral {
   record: CaseRecord;
@@ -62,45 +62,18 @@ export function planReferral(referral: ReferralInput, received: Date): PlannedRe
 }
 
 /** The stored case item, with its index attributes and facts, as createCase writes it. */
-export function caseItem(record: CaseRecord): Record<string, unknown> {
-  return { ...keys.case(record.id), type: 'case', ...record, ...caseIndexAttributes(record) };
-}
+export { caseItem } from '../src/store/dynamo/cases.ts';
 
 /** The Query inputs findSightings sends, one per identity key. */
 export function sightingQueries(plan: PlannedReferral, tableName = caseTable.localName) {
-  const from = new Date(Date.parse(`${plan.windowStart}T00:00:00Z`) - 24 * 3600 * 1000).toISOString();
-  return plan.record.subjectIdentityKeys.map((identityKey) => ({
-    TableName: tableName,
-    KeyConditionExpression: 'pk = :pk AND sk >= :from',
-    ExpressionAttributeValues: { ':pk': `SUBJECT#${identityKey}`, ':from': `RECEIVED#${from}` },
-  }));
+  return plan.record.subjectIdentityKeys.map((identityKey) =>
+    sightingsQuery(tableName, identityKey, plan.windowStart),
+  );
 }
 
 /** The TransactWriteItems input createCase sends. */
 export function createCaseTransaction(plan: PlannedReferral, tableName = caseTable.localName) {
-  const { record, sightings, audit } = plan;
-  return {
-    TransactItems: [
-      {
-        Put: {
-          TableName: tableName,
-          Item: caseItem(record),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...keys.reference(record.reference), type: 'reference', caseId: record.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...sightings.map((sighting) => ({
-        Put: { TableName: tableName, Item: { ...keys.sighting(sighting), type: 'sighting', ...sighting } },
-      })),
-      { Put: { TableName: tableName, Item: { ...keys.audit(audit), type: 'audit', ...audit } } },
-    ],
-  };
+  return createCaseInput(tableName, plan.record, plan.sightings, plan.audit);
 }
 
 /** DynamoDB's item size: attribute names plus values (UTF-8), numbers ~ digits/2+1, small overheads for maps/lists. */

@@ -1,6 +1,6 @@
 /**
- * The port the domain uses to keep cases. The DynamoDB implementation is in dynamo-case-store.ts;
- * the domain never sees keys, indexes or transactions.
+ * The port the domain uses to keep cases. The DynamoDB implementation is dynamo-case-store.ts (its
+ * access patterns in ./dynamo/, its keys in keys.ts); the domain never sees keys, indexes or transactions.
  */
 import type {
   AuditRecord,

@@ -1,22 +1,18 @@
 /**
  * The referral form's server-side draft (docs/data-model.md, "form draft"): one item per browser
- * session, keyed by the SHA-256 of the session id so the table never holds the id itself. Drafts
- * expire `limits.draftTtlSeconds` after their last save; DynamoDB's TTL deletes them eventually and
- * reads treat an expired item as missing (DynamoDB Local never expires items).
+ * session, keyed by the SHA-256 of the session id (src/store/keys.ts) so the table never holds the
+ * id itself. Drafts expire `limits.draftTtlSeconds` after their last save; DynamoDB's TTL deletes them
+ * eventually and reads treat an expired item as missing (DynamoDB Local never expires items).
  */
-import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, resourceName } from '../platform/clients.ts';
 import type { Clock } from '../platform/clock.ts';
 import { hubClock } from '../platform/clock.ts';
 import { caseTable, limits } from '../resources.ts';
+import { keys } from './keys.ts';
 
 /** What a draft holds is the form's business (src/pages/refer-draft.ts); the store keeps it as a map. */
 export type DraftData = Record<string, unknown>;
-
-export function draftKey(sessionId: string): { pk: string; sk: string } {
-  return { pk: `DRAFT#${createHash('sha256').update(sessionId, 'utf8').digest('hex')}`, sk: 'DRAFT' };
-}
 
 export interface DraftStore {
   get(sessionId: string): Promise<DraftData | undefined>;
@@ -30,7 +26,7 @@ export function dynamoDraftStore(clock: Clock = hubClock): DraftStore {
   return {
     async get(sessionId) {
       const { Item } = await documents().send(
-        new GetCommand({ TableName: tableName(), Key: draftKey(sessionId), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName(), Key: keys.draft(sessionId), ConsistentRead: true }),
       );
       if (!Item || typeof Item.expiresAt !== 'number' || Item.expiresAt <= nowSeconds()) return undefined;
       return Item.draft as DraftData;
@@ -41,7 +37,7 @@ export function dynamoDraftStore(clock: Clock = hubClock): DraftStore {
         new PutCommand({
           TableName: tableName(),
           Item: {
-            ...draftKey(sessionId),
+            ...keys.draft(sessionId),
             draft,
             updatedAt: new Date(now * 1000).toISOString(),
             expiresAt: now + limits.draftTtlSeconds,
@@ -50,7 +46,7 @@ export function dynamoDraftStore(clock: Clock = hubClock): DraftStore {
       );
     },
     async delete(sessionId) {
-      await documents().send(new DeleteCommand({ TableName: tableName(), Key: draftKey(sessionId) }));
+      await documents().send(new DeleteCommand({ TableName: tableName(), Key: keys.draft(sessionId) }));
     },
   };
 }

@@ -662,7 +662,7 @@ export function queryPairs(
 
 /**
  * Known bug, reported to the lead: GET /api/cases answers 500 to a cursor that has exactly the listing's
- * four key attributes (src/store/dynamo-case-store.ts checks that) but that DynamoDB still refuses as
+ * four key attributes (src/store/dynamo/table.ts checks that) but that DynamoDB still refuses as
  * ExclusiveStartKey: an empty key value (`{"dueListPk":"CASES","dueListSk":"","pk":"CASE#x","sk":"CASE"}`),
  * or, on the overdue listing, a sort key past the key condition (`"dueListSk":"undefined"`). Its
  * ValidationException is not translated. While it is open, forged cursors with the listing's keys have

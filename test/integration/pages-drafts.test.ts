@@ -7,7 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERRAL_COOKIE } from '../../src/pages/refer.ts';
 import { caseTable, limits } from '../../src/resources.ts';
-import { draftKey } from '../../src/store/draft-store.ts';
+import { keys } from '../../src/store/keys.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { FormClient } from '../helpers/pages.ts';
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 
 async function draftItem(sessionId: string) {
   const { Item } = await hub.documents.send(
-    new GetCommand({ TableName: process.env[caseTable.envVar]!, Key: draftKey(sessionId) }),
+    new GetCommand({ TableName: process.env[caseTable.envVar]!, Key: keys.draft(sessionId) }),
   );
   return Item;
 }
