@@ -11,7 +11,7 @@ import type { Clock } from '../platform/clock.ts';
 import { hubClock } from '../platform/clock.ts';
 import { caseTable, limits } from '../resources.ts';
 
-/** What a draft holds is the form's business (src/pages/refer-draft.ts); the store keeps it as a map. */
+/** What a draft holds is the form's business (src/pages/refer/draft.ts); the store keeps it as a map. */
 export type DraftData = Record<string, unknown>;
 
 export function draftKey(sessionId: string): { pk: string; sk: string } {

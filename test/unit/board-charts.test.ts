@@ -7,19 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { SOURCE_CODES } from '../../src/domain/codes.ts';
 import { exportFromFigures, FIGURES, type Figure } from '../../src/domain/metrics/export-schema.ts';
 import {
-  buildBoardCharts,
-  describeCron,
-  downloadTarget,
-  exportSchedules,
-  familyValue,
-  figureAt,
-  LOCAL_TIMELINESS_TARGETS,
-  type LoadedExport,
-  markdownToHtml,
-  periodCategory,
-  SOURCE_FAMILIES,
-} from '../../src/pages/board.ts';
-import {
   bandScale,
   type ChartData,
   chartTable,
@@ -35,7 +22,20 @@ import {
   renderSmallMultiples,
   renderStackedBarChart,
   spreadLabels,
-} from '../../src/pages/charts.ts';
+} from '../../src/pages/board/charts.ts';
+import {
+  buildBoardCharts,
+  describeCron,
+  downloadTarget,
+  exportSchedules,
+  familyValue,
+  figureAt,
+  LOCAL_TIMELINESS_TARGETS,
+  type LoadedExport,
+  markdownToHtml,
+  periodCategory,
+  SOURCE_FAMILIES,
+} from '../../src/pages/board/controller.ts';
 
 const categories = ['2026-07', '2026-08', '2026-09', '2026-10'].map((id) => periodCategory('monthly', id));
 

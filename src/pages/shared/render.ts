@@ -1,15 +1,15 @@
 /**
  * The nunjucks environment, configured once per cold start: autoescape on (every value a person typed
  * is escaped wherever it is shown), templates from `views/` and govuk-frontend's folder. On Lambda the
- * templates come precompiled in the bundle (`templates.cjs`, see src/pages/view-compiler.ts), so no
+ * templates come precompiled in the bundle (`templates.cjs`, see src/pages/shared/view-compiler.ts), so no
  * request ever parses one; locally they are read from disk, so an edited template shows at once.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
+import type { FieldError } from '../refer/fields.ts';
 import { assetUrl } from './assets.ts';
 import { pagePaths } from './paths.ts';
-import type { FieldError } from './refer-form.ts';
 import { resolveTemplateName } from './template-names.ts';
 
 let environment: nunjucks.Environment | undefined;

@@ -4,7 +4,7 @@
  */
 const LONDON = 'Europe/London';
 
-export { londonIsoDate } from '../domain/timescales.ts';
+export { londonIsoDate } from '../../domain/timescales.ts';
 
 // The formatters are built on first use: loading time zone data at import would slow every cold start,
 // including those that only serve an asset.

@@ -4,17 +4,17 @@
  * `/_local/sign-in` sets it; on AWS the Cognito hosted sign-in does (see docs/operations.md).
  *
  * Every staff form carries a CSRF token bound to that session: HMAC(secret, `staff:` + SHA-256 of the
- * cookie value) (src/pages/csrf.ts). A page from another site cannot read it, and a token taken from
+ * cookie value) (src/pages/shared/csrf.ts). A page from another site cannot read it, and a token taken from
  * one session is worthless in another (signing in again, or as someone else, changes the cookie).
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { SESSION_COOKIE, verifyToken } from '../auth/caller.ts';
-import { InvalidTokenError, type Principal } from '../auth/tokens.ts';
-import { AGENCY_LABELS, type Role } from '../domain/codes.ts';
+import { SESSION_COOKIE, verifyToken } from '../../auth/caller.ts';
+import { InvalidTokenError, type Principal } from '../../auth/tokens.ts';
+import { AGENCY_LABELS, type Role } from '../../domain/codes.ts';
 import { csrfToken, isValidCsrfToken } from './csrf.ts';
+import { errorPage } from './error-pages.ts';
 import { field, type PageRequest, redirect } from './http.ts';
-import { errorPage } from './pages-common.ts';
 
 /** Where staff sign in: the hosted sign-in on AWS (MASH_SIGN_IN_URL), the hub's own page locally. */
 export function signInUrl(next: string): string {

@@ -2,10 +2,10 @@
  * The referral form's fields and the referral object they build. Each page reads its fields, builds
  * its part of the referral exactly as the API receives it, and validates that part with the matching
  * schema from src/domain/referral.ts; zod's dotted paths are mapped back to the page's field ids so
- * each message sits on its field. Nothing here does I/O: the controller (refer.ts) owns the draft.
+ * each message sits on its field. Nothing here does I/O: the controller (controller.ts) owns the draft.
  */
 import type { z } from 'zod';
-import { CONCERN_CATEGORIES, SOURCE_CODES } from '../domain/codes.ts';
+import { CONCERN_CATEGORIES, SOURCE_CODES } from '../../domain/codes.ts';
 import {
   checkDates,
   concernSchema,
@@ -16,8 +16,8 @@ import {
   type Subject,
   s42Schema,
   subjectSchema,
-} from '../domain/referral.ts';
-import { type FormBody, field, fields } from './http.ts';
+} from '../../domain/referral.ts';
+import { type FormBody, field, fields } from '../shared/http.ts';
 
 export type Referrer = z.output<typeof referrerSchema>;
 export type HouseholdMember = z.output<typeof householdMemberSchema>;

@@ -10,8 +10,8 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Principal } from '../auth/tokens.ts';
-import type { AuditRecord } from '../domain/case.ts';
+import type { Principal } from '../../auth/tokens.ts';
+import type { AuditRecord } from '../../domain/case.ts';
 import {
   ADULT_OUTCOMES,
   AGENCIES,
@@ -26,31 +26,31 @@ import {
   type Rag,
   type Role,
   SOURCE_LABELS,
-} from '../domain/codes.ts';
-import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../domain/outcomes.ts';
-import { DEFAULT_QUESTIONS, WorkflowError } from '../domain/workflow.ts';
+} from '../../domain/codes.ts';
+import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../../domain/outcomes.ts';
+import { DEFAULT_QUESTIONS, WorkflowError } from '../../domain/workflow.ts';
 import {
   consentOverrideSchema,
   decisionSchema,
   informationRequestsSchema,
   triageSchema,
-} from '../http/api-schemas.ts';
-import { hubClock } from '../platform/clock.ts';
-import { toAgencyView } from '../services/agency.ts';
-import { actorOf, type CaseListItem, type CaseView, listCases, viewCase } from '../services/cases.ts';
+} from '../../http/api-schemas.ts';
+import { hubClock } from '../../platform/clock.ts';
+import { toAgencyView } from '../../services/agency.ts';
+import { actorOf, type CaseListItem, type CaseView, listCases, viewCase } from '../../services/cases.ts';
 import {
   caseAudit,
   decideCase,
   overrideCaseConsent,
   requestInformation,
   triageCase,
-} from '../services/workflow.ts';
-import { InvalidCursorError } from '../store/case-store.ts';
-import { formatIsoDate, formatLondonDateTime } from './format.ts';
-import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from './http.ts';
-import { notFound } from './pages-common.ts';
-import { type FieldError, type FormValues, optional, orderErrors } from './refer-form.ts';
-import { errorView, renderPage } from './render.ts';
+} from '../../services/workflow.ts';
+import { InvalidCursorError } from '../../store/case-store.ts';
+import { type FieldError, type FormValues, optional, orderErrors } from '../refer/fields.ts';
+import { notFound } from '../shared/error-pages.ts';
+import { formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
+import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
+import { errorView, renderPage } from '../shared/render.ts';
 import {
   hasValidStaffCsrf,
   requireStaff,
@@ -58,7 +58,7 @@ import {
   staffCsrfToken,
   staffFormRefused,
   staffView,
-} from './staff.ts';
+} from '../shared/staff-session.ts';
 
 const HUB_ROLES = ['mash', 'manager'] as const;
 const PAGE_SIZE = 50;

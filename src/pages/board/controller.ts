@@ -11,12 +11,12 @@
  * that kind's pattern and is a real period, so no caller-made path reaches the bucket.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Principal } from '../auth/tokens.ts';
-import { AGENCIES, AGENCY_LABELS, SOURCE_CODES, type SourceCode } from '../domain/codes.ts';
-import { definitionsMarkdown } from '../domain/metrics/definitions.ts';
-import { isValidPeriodId, parsePeriodId } from '../domain/metrics/periods.ts';
-import { logger } from '../platform/powertools.ts';
-import { schedules } from '../resources.ts';
+import type { Principal } from '../../auth/tokens.ts';
+import { AGENCIES, AGENCY_LABELS, SOURCE_CODES, type SourceCode } from '../../domain/codes.ts';
+import { definitionsMarkdown } from '../../domain/metrics/definitions.ts';
+import { isValidPeriodId, parsePeriodId } from '../../domain/metrics/periods.ts';
+import { logger } from '../../platform/powertools.ts';
+import { schedules } from '../../resources.ts';
 import {
   CONTENT_TYPES,
   definitionsKey,
@@ -26,7 +26,12 @@ import {
   type PeriodKind,
   type ReportListing,
   reportKey,
-} from '../store/report-store.ts';
+} from '../../store/report-store.ts';
+import { notFound } from '../shared/error-pages.ts';
+import { formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
+import { htmlResponse, type PageRequest, securityHeaders } from '../shared/http.ts';
+import { escapeHtml, renderPage } from '../shared/render.ts';
+import { requireStaff, staffView } from '../shared/staff-session.ts';
 import {
   type Category,
   type ChartData,
@@ -40,11 +45,6 @@ import {
   renderStackedBarChart,
   type Series,
 } from './charts.ts';
-import { formatIsoDate, formatLondonDateTime } from './format.ts';
-import { htmlResponse, type PageRequest, securityHeaders } from './http.ts';
-import { notFound } from './pages-common.ts';
-import { escapeHtml, renderPage } from './render.ts';
-import { requireStaff, staffView } from './staff.ts';
 
 /** How many of the latest exports of a kind the dashboard shows. */
 export const MAX_PERIODS = 12;
@@ -111,7 +111,7 @@ export async function boardPage(request: PageRequest): Promise<APIGatewayProxyRe
   return notFound(request);
 }
 
-/** The controllers for src/pages/router.ts. */
+/** The controllers for src/pages/shared/router.ts. */
 export const boardControllers = {
   '/board': boardPage,
   '/board/{path+}': boardPage,
