@@ -21,11 +21,11 @@ import {
 } from '../../services/agency.ts';
 import { answerAgencyRequest } from '../../services/workflow.ts';
 import { InvalidCursorError } from '../../store/case-store.ts';
-import { type FieldError, type FormValues, orderErrors, yesNo } from '../refer/fields.ts';
 import { errorPage, notFound } from '../shared/error-pages.ts';
+import { errorView, type FieldError, type FormValues, orderErrors, yesNo } from '../shared/form.ts';
 import { formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
 import { field, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
-import { errorView, renderPage } from '../shared/render.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   hasValidStaffCsrf,
   requireStaff,

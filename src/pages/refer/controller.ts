@@ -18,9 +18,17 @@ import { type ReferralReceipt, submitReferral } from '../../services/intake.ts';
 import { getDraft, putDraft } from '../../store/draft-store.ts';
 import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../shared/csrf.ts';
 import { errorPage, notFound } from '../shared/error-pages.ts';
+import {
+  errorView,
+  type FieldError,
+  type FormValues,
+  postedValues,
+  yesNo,
+  yesNoValue,
+} from '../shared/form.ts';
 import { formatLondonDateTime, londonIsoDate } from '../shared/format.ts';
 import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from '../shared/http.ts';
-import { errorView, renderPage } from '../shared/render.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   draftFromData,
   draftToData,
@@ -34,15 +42,12 @@ import {
   submittedDraft,
   withFrom,
 } from './draft.ts';
-import { serviceContacts } from './duty-lines.ts';
+import { dutyLines } from './duty-lines.ts';
 import {
   careActValues,
   concernValues,
   consentValues,
-  type FieldError,
-  type FormValues,
   householdValues,
-  postedValues,
   readCareAct,
   readConcern,
   readConsent,
@@ -53,8 +58,6 @@ import {
   readSubject,
   referrerValues,
   subjectValues,
-  yesNo,
-  yesNoValue,
 } from './fields.ts';
 import { checkAnswersSections, memberSummary, subjectName, subjectSummary } from './summary.ts';
 
@@ -236,7 +239,7 @@ async function inDanger(session: ReferSession) {
   if (session.request.method === 'GET') {
     return session.render('refer/in-danger.njk', {
       title: 'Call 999 now',
-      contacts: serviceContacts,
+      contacts: dutyLines,
       backLink: session.carry(stepUrl.immediateDanger),
     });
   }

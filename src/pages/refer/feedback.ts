@@ -8,9 +8,17 @@ import { HttpError } from '../../http/errors.ts';
 import { submitFeedback } from '../../services/intake.ts';
 import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../shared/csrf.ts';
 import { errorPage } from '../shared/error-pages.ts';
+import {
+  errorView,
+  type FieldError,
+  type FormValues,
+  optional,
+  orderErrors,
+  postedValues,
+  yesNo,
+} from '../shared/form.ts';
 import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from '../shared/http.ts';
-import { errorView, renderPage } from '../shared/render.ts';
-import { type FieldError, type FormValues, optional, orderErrors, postedValues, yesNo } from './fields.ts';
+import { renderPage } from '../shared/render.ts';
 
 export const FEEDBACK_COOKIE = 'mash_feedback';
 const FIELDS = ['reference', 'receiptToken', 'helpful', 'rating', 'comment'] as const;

@@ -7,7 +7,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
-import type { FieldError } from '../refer/fields.ts';
 import { assetUrl } from './assets.ts';
 import { pagePaths } from './paths.ts';
 import { resolveTemplateName } from './template-names.ts';
@@ -64,22 +63,6 @@ export function configureEnvironment(env: nunjucks.Environment): nunjucks.Enviro
   env.addGlobal('assetUrl', assetUrl);
   env.addGlobal('serviceName', 'Safeguarding referrals');
   return env;
-}
-
-/** A page's errors in the two shapes the GOV.UK macros take: the summary's list and one message per field. */
-export function errorView(errors: FieldError[] = []) {
-  const byField: Record<string, { text: string }> = {};
-  const parts: Record<string, string[]> = {};
-  for (const error of errors) {
-    const group = error.field.replace(/-(day|month|year)$/, '');
-    byField[group] ??= { text: error.message };
-    if (error.dateParts) parts[group] = error.dateParts;
-  }
-  return {
-    errorList: errors.map((error) => ({ text: error.message, href: `#${error.field}` })),
-    errors: byField,
-    dateErrorParts: parts,
-  };
 }
 
 export function renderPage(template: string, context: Record<string, unknown>): string {

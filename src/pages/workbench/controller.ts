@@ -46,11 +46,11 @@ import {
   triageCase,
 } from '../../services/workflow.ts';
 import { InvalidCursorError } from '../../store/case-store.ts';
-import { type FieldError, type FormValues, optional, orderErrors } from '../refer/fields.ts';
 import { notFound } from '../shared/error-pages.ts';
+import { errorView, type FieldError, type FormValues, optional, orderErrors } from '../shared/form.ts';
 import { formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
 import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
-import { errorView, renderPage } from '../shared/render.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   hasValidStaffCsrf,
   requireStaff,
