@@ -23,7 +23,7 @@ import { answerAgencyRequest } from '../../services/workflow.ts';
 import { InvalidCursorError } from '../../store/case-store.ts';
 import { errorPage, notFound } from '../shared/error-pages.ts';
 import { errorView, type FieldError, type FormValues, orderErrors, yesNo } from '../shared/form.ts';
-import { formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
+import { describeDuration, formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
 import { field, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
 import { renderPage } from '../shared/render.ts';
 import {
@@ -34,7 +34,6 @@ import {
   staffView,
   switchUserUrl,
 } from '../shared/staff-session.ts';
-import { describeDuration } from '../workbench/controller.ts';
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PRODUCTS_ON_HOME = 3;
@@ -43,7 +42,7 @@ const ANSWERED_ON_HOME = 10;
 type Gate = { principal: Principal; actor: AgencyActor } | { response: APIGatewayProxyResult };
 
 async function requireAgency(request: PageRequest): Promise<Gate> {
-  const gate = await requireStaff(request, ['agency']);
+  const gate = await requireStaff(request);
   if ('response' in gate) return gate;
   const agency = gate.principal.agency;
   // The verifier drops the agency role from a token without a known agency; this is the last line.

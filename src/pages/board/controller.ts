@@ -101,7 +101,7 @@ const PERIOD_LABELS: Record<PeriodKind, { adjective: string; noun: string }> = {
 
 /** `/board` and everything under it. */
 export async function boardPage(request: PageRequest): Promise<APIGatewayProxyResult> {
-  const gate = await requireStaff(request, ['board']);
+  const gate = await requireStaff(request);
   if ('response' in gate) return gate.response;
   if (request.method !== 'GET') return notFound(request);
   const path = (request.resource === '/board' ? '' : (request.pathParameters.path ?? '')).replace(/\/+$/, '');

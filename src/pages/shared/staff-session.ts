@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { SESSION_COOKIE, verifyToken } from '../../auth/caller.ts';
 import { InvalidTokenError, type Principal } from '../../auth/tokens.ts';
-import { AGENCY_LABELS, type Role } from '../../domain/codes.ts';
+import { AGENCY_LABELS } from '../../domain/codes.ts';
+import { routeRoles } from '../../routes.ts';
 import { csrfToken, isValidCsrfToken } from './csrf.ts';
 import { errorPage } from './error-pages.ts';
 import { field, type PageRequest, redirect } from './http.ts';
@@ -33,8 +34,12 @@ export function switchUserUrl(): string {
 
 export type StaffGate = { principal: Principal } | { response: APIGatewayProxyResult };
 
-/** The signed-in member of staff if their role may see the page; otherwise the response to send instead. */
-export async function requireStaff(request: PageRequest, allowed: readonly Role[]): Promise<StaffGate> {
+/**
+ * The signed-in member of staff if their role may see the page; otherwise the response to send instead.
+ * Who may see it is the page route's `sessionRoles` in src/routes.ts.
+ */
+export async function requireStaff(request: PageRequest): Promise<StaffGate> {
+  const allowed = routeRoles(request.method, request.resource);
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return { response: redirect(request, signInUrl(request.path)) };
   let principal: Principal;
