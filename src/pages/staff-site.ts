@@ -1,6 +1,7 @@
 /**
  * The staff site, served by the `staff-pages` function: the MASH workbench, the agency portal and the
- * board's dashboard. Every page checks the session cookie and the caller's role itself (src/pages/shared/staff-session.ts).
+ * board's dashboard. Every page checks the session cookie itself, and the caller's role against its route's
+ * `sessionRoles` in src/routes.ts (src/pages/shared/staff-session.ts).
  */
 import { agencyPage } from './agency/controller.ts';
 import { boardControllers } from './board/controller.ts';
