@@ -7,7 +7,7 @@
  */
 import { isValidPeriodId, PERIOD_KINDS, type PeriodKind } from './periods.ts';
 
-export const REPORT_FORMATS = ['json', 'csv'] as const;
+const REPORT_FORMATS = ['json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** What an export's name says: its period kind, its period and its format. */

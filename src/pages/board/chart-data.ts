@@ -28,7 +28,7 @@ import { PERIOD_LABELS, periodCategory } from './period-labels.ts';
 export const LOCAL_TIMELINESS_TARGETS = { red: 100, overall: 90 } as const;
 
 /** England's re-referral rate for 2024 (children's social care referrals within 12 months of a previous one). */
-export const ENGLAND_RE_REFERRAL_RATE_2024 = 22;
+const ENGLAND_RE_REFERRAL_RATE_2024 = 22;
 
 /** CIN census source codes grouped into families for the volume chart, labelled in words. */
 export const SOURCE_FAMILIES: readonly { key: string; label: string; codes: readonly SourceCode[] }[] = [

@@ -12,7 +12,7 @@ import { definitionsPage } from './definitions-page.ts';
 import { downloadResponse } from './downloads.ts';
 
 /** `/board` and everything under it. */
-export async function boardPage(request: PageRequest): Promise<APIGatewayProxyResult> {
+async function boardPage(request: PageRequest): Promise<APIGatewayProxyResult> {
   const gate = await requireStaff(request);
   if ('response' in gate) return gate.response;
   if (request.method !== 'GET') return notFound(request);

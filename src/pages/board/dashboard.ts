@@ -21,7 +21,7 @@ import { PERIOD_LABELS, periodCategory } from './period-labels.ts';
 import { exportSchedules } from './schedules.ts';
 
 /** How many of the latest exports of a kind the dashboard shows. */
-export const MAX_PERIODS = 12;
+const MAX_PERIODS = 12;
 
 /** The latest exports of a kind, oldest first, and how many listed could not be read. */
 async function loadExports(kind: PeriodKind): Promise<{ exports: LoadedExport[]; unreadable: number }> {
