@@ -1,7 +1,7 @@
 /**
  * The key that signs the forms' CSRF tokens. Every Lambda instance of the pages must sign with the
  * same key, so it lives in Secrets Manager (encrypted with its own rotating KMS key) and each
- * instance reads it once per cold start (src/pages/csrf.ts).
+ * instance reads it once per cold start (src/pages/shared/csrf.ts).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';

@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { PRECOMPILED_TEMPLATES_FILE } from '../src/pages/paths.ts';
+import { PRECOMPILED_TEMPLATES_FILE } from '../src/pages/shared/paths.ts';
 import {
   type FunctionDefinition,
   formSecret as formSecretDefinition,
@@ -60,7 +60,7 @@ export interface HubFunctionProps {
   readonly bundledFolders?: readonly BundledFolder[];
   /**
    * Writes the page templates, precompiled, into the bundle as `templates.cjs` (scripts/precompile-views.ts),
-   * so the function never parses a template at run time (src/pages/render.ts).
+   * so the function never parses a template at run time (src/pages/shared/render.ts).
    */
   readonly precompileViews?: boolean;
   readonly powertoolsLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';

@@ -31,7 +31,7 @@ export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * What a function reads from disk at run time besides its bundle. The pages look for our templates in
- * `views/` and GOV.UK Frontend in `govuk/` under LAMBDA_TASK_ROOT (src/pages/paths.ts).
+ * `views/` and GOV.UK Frontend in `govuk/` under LAMBDA_TASK_ROOT (src/pages/shared/paths.ts).
  */
 const PAGE_FOLDERS: readonly BundledFolder[] = [
   { from: 'views', to: 'views' },

@@ -1,11 +1,11 @@
 /**
  * `node scripts/precompile-views.ts OUT_FILE`: writes the pages' templates, precompiled, as one CommonJS
- * module (src/pages/view-compiler.ts). The CDK runs it after bundling each pages function, into the
- * bundle as `templates.cjs`, which src/pages/render.ts loads instead of reading templates on Lambda.
+ * module (src/pages/shared/view-compiler.ts). The CDK runs it after bundling each pages function, into the
+ * bundle as `templates.cjs`, which src/pages/shared/render.ts loads instead of reading templates on Lambda.
  */
 import { writeFileSync } from 'node:fs';
-import { pagePaths } from '../src/pages/paths.ts';
-import { precompileViews } from '../src/pages/view-compiler.ts';
+import { pagePaths } from '../src/pages/shared/paths.ts';
+import { precompileViews } from '../src/pages/shared/view-compiler.ts';
 
 const out = process.argv[2];
 if (!out) {

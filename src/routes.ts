@@ -18,9 +18,17 @@ export interface RouteDefinition {
    * Otherwise the roles allowed; on AWS these routes sit behind the Cognito authorizer.
    */
   access: 'public' | readonly Role[];
+  /**
+   * Staff pages only: the roles whose signed-in session may use the page. API Gateway lets page requests
+   * through (`access` is public: a browser sends a session cookie, not a bearer token), and the page checks
+   * the session's roles against this list itself (src/pages/shared/staff-session.ts).
+   */
+  sessionRoles?: readonly Role[];
 }
 
 const hub = ['mash', 'manager'] as const;
+const agency = ['agency'] as const;
+const board = ['board'] as const;
 
 export const routes: readonly RouteDefinition[] = [
   // Intake: the public front door.
@@ -48,7 +56,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', resource: '/api/reports', fn: 'reports', access: ['board'] },
   { method: 'GET', resource: '/api/reports/{period}/{file}', fn: 'reports', access: ['board'] },
 
-  // Pages (server-rendered; staff pages check the session cookie themselves).
+  // Pages (server-rendered; staff pages check the session cookie and its roles themselves).
   { method: 'GET', resource: '/', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/refer', fn: 'pages', access: 'public' },
   { method: 'POST', resource: '/refer', fn: 'pages', access: 'public' },
@@ -56,16 +64,29 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', resource: '/refer/{step+}', fn: 'pages', access: 'public' },
   { method: 'GET', resource: '/feedback', fn: 'pages', access: 'public' },
   { method: 'POST', resource: '/feedback', fn: 'pages', access: 'public' },
-  { method: 'GET', resource: '/workbench', fn: 'staff-pages', access: 'public' },
-  { method: 'GET', resource: '/workbench/{path+}', fn: 'staff-pages', access: 'public' },
-  { method: 'POST', resource: '/workbench/{path+}', fn: 'staff-pages', access: 'public' },
-  { method: 'GET', resource: '/agency', fn: 'staff-pages', access: 'public' },
-  { method: 'GET', resource: '/agency/{path+}', fn: 'staff-pages', access: 'public' },
-  { method: 'POST', resource: '/agency/{path+}', fn: 'staff-pages', access: 'public' },
-  { method: 'GET', resource: '/board', fn: 'staff-pages', access: 'public' },
-  { method: 'GET', resource: '/board/{path+}', fn: 'staff-pages', access: 'public' },
+  { method: 'GET', resource: '/workbench', fn: 'staff-pages', access: 'public', sessionRoles: hub },
+  { method: 'GET', resource: '/workbench/{path+}', fn: 'staff-pages', access: 'public', sessionRoles: hub },
+  { method: 'POST', resource: '/workbench/{path+}', fn: 'staff-pages', access: 'public', sessionRoles: hub },
+  { method: 'GET', resource: '/agency', fn: 'staff-pages', access: 'public', sessionRoles: agency },
+  { method: 'GET', resource: '/agency/{path+}', fn: 'staff-pages', access: 'public', sessionRoles: agency },
+  { method: 'POST', resource: '/agency/{path+}', fn: 'staff-pages', access: 'public', sessionRoles: agency },
+  { method: 'GET', resource: '/board', fn: 'staff-pages', access: 'public', sessionRoles: board },
+  { method: 'GET', resource: '/board/{path+}', fn: 'staff-pages', access: 'public', sessionRoles: board },
   { method: 'GET', resource: '/assets/{path+}', fn: 'pages', access: 'public' },
 ];
+
+/**
+ * Who may use a route: an API route's `access` roles, or a staff page's `sessionRoles`. The workbench's
+ * forms take their roles from the API routes they mirror, so a page and the API cannot disagree. A route
+ * that is not in the table, or that anyone may use, is a programming error.
+ */
+export function routeRoles(method: HttpMethod, resource: string): readonly Role[] {
+  const route = routes.find((candidate) => candidate.method === method && candidate.resource === resource);
+  if (!route) throw new Error(`no route ${method} ${resource}`);
+  const roles = route.access === 'public' ? route.sessionRoles : route.access;
+  if (!roles) throw new Error(`${method} ${resource} is open to anyone: it has no roles`);
+  return roles;
+}
 
 /** Matches a concrete path against a resource pattern; returns the path parameters or undefined. */
 export function matchResource(resource: string, path: string): Record<string, string> | undefined {

@@ -5,8 +5,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { loadCsrfSecret } from '../../src/pages/csrf.ts';
 import { routePublicPage } from '../../src/pages/public-site.ts';
+import { loadCsrfSecret } from '../../src/pages/shared/csrf.ts';
 import { documents } from '../../src/platform/clients.ts';
 import { registerLambdaContext } from '../../src/services/intake.ts';
 

@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { loadCsrfSecret } from '../../src/pages/csrf.ts';
+import { loadCsrfSecret } from '../../src/pages/shared/csrf.ts';
 import { routeStaffPage } from '../../src/pages/staff-site.ts';
 import { documents } from '../../src/platform/clients.ts';
 import { s3 } from '../../src/platform/s3.ts';

@@ -3,11 +3,12 @@
  * static assets every page links to. Anyone may use it; it can submit referrals and feedback, and
  * nothing else (no case is ever shown here).
  */
-import { assetPage } from './assets.ts';
-import { feedbackPage } from './feedback.ts';
-import { referPage } from './refer.ts';
-import { type Controllers, pageRouter } from './router.ts';
-import { startPage } from './start.ts';
+
+import { referPage } from './refer/controller.ts';
+import { feedbackPage } from './refer/feedback.ts';
+import { startPage } from './refer/start.ts';
+import { assetPage } from './shared/assets.ts';
+import { type Controllers, pageRouter } from './shared/router.ts';
 
 export const publicPages: Controllers = {
   '/': startPage,

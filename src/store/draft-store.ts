@@ -11,7 +11,7 @@ import { hubClock } from '../platform/clock.ts';
 import { caseTable, limits } from '../resources.ts';
 import { keys } from './keys.ts';
 
-/** What a draft holds is the form's business (src/pages/refer-draft.ts); the store keeps it as a map. */
+/** What a draft holds is the form's business (src/pages/refer/draft.ts); the store keeps it as a map. */
 export type DraftData = Record<string, unknown>;
 
 export interface DraftStore {

@@ -10,12 +10,12 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { PeriodKind } from '../domain/metrics/periods.ts';
+import { parseReportFile, type ReportFormat, reportFileName } from '../domain/metrics/report-files.ts';
 import { resourceName } from '../platform/clients.ts';
 import { s3 } from '../platform/s3.ts';
 import { reportsBucket } from '../resources.ts';
 
 export { PERIOD_KINDS, type PeriodKind } from '../domain/metrics/periods.ts';
-export type ReportFormat = 'json' | 'csv';
 
 export const CONTENT_TYPES: Record<ReportFormat | 'md', string> = {
   json: 'application/json; charset=utf-8',
@@ -26,7 +26,7 @@ export const CONTENT_TYPES: Record<ReportFormat | 'md', string> = {
 const GENERATED_AT = 'generated-at';
 
 export function reportKey(period: PeriodKind, periodId: string, format: ReportFormat): string {
-  return `${reportsBucket.prefix}${period}/${periodId}.${format}`;
+  return `${reportsBucket.prefix}${reportFileName(period, periodId, format)}`;
 }
 
 export const definitionsKey = (format: 'json' | 'md') => `${reportsBucket.prefix}definitions.${format}`;
@@ -62,8 +62,6 @@ export interface ReportListing {
   generatedAt: string;
 }
 
-const LISTED_KEY = /^reports\/(daily|weekly|monthly)\/([0-9W-]+)\.json$/;
-
 /** Every JSON export, newest period first within each kind. */
 export async function listReports(): Promise<ReportListing[]> {
   const listings: ReportListing[] = [];
@@ -77,12 +75,15 @@ export async function listReports(): Promise<ReportListing[]> {
       }),
     );
     for (const object of page.Contents ?? []) {
-      const match = LISTED_KEY.exec(object.Key ?? '');
-      if (!match) continue;
+      const key = object.Key ?? '';
+      const file = key.startsWith(reportsBucket.prefix)
+        ? parseReportFile(key.slice(reportsBucket.prefix.length))
+        : undefined;
+      if (file?.format !== 'json') continue;
       listings.push({
-        key: object.Key!,
-        period: match[1] as PeriodKind,
-        periodId: match[2]!,
+        key,
+        period: file.period,
+        periodId: file.periodId,
         generatedAt: (object.LastModified ?? new Date(0)).toISOString(),
       });
     }

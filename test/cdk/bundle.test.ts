@@ -12,8 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HubFunction } from '../../lib/hub-function.ts';
 import { LogKey } from '../../lib/log-key.ts';
 import { bundleExtras, projectRoot } from '../../lib/mash-stack.ts';
-import { PRECOMPILED_TEMPLATES_FILE } from '../../src/pages/paths.ts';
-import { BundledTemplates, configureEnvironment, ENVIRONMENT_OPTIONS } from '../../src/pages/render.ts';
+import { PRECOMPILED_TEMPLATES_FILE } from '../../src/pages/shared/paths.ts';
+import {
+  BundledTemplates,
+  configureEnvironment,
+  ENVIRONMENT_OPTIONS,
+} from '../../src/pages/shared/render.ts';
 import { type FunctionName, functionDefinition, functions } from '../../src/resources.ts';
 import { cdkContext } from './support.ts';
 

@@ -5,7 +5,7 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERRAL_COOKIE } from '../../src/pages/refer.ts';
+import { REFERRAL_COOKIE } from '../../src/pages/refer/controller.ts';
 import { caseTable, limits } from '../../src/resources.ts';
 import { keys } from '../../src/store/keys.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';

@@ -1,24 +1,20 @@
 /**
  * The board dashboard's chart builders (src/pages/charts.ts) and the figures the dashboard takes from
- * the exports (src/pages/board.ts): scales and ticks, gaps (never zero) for "c" and null, escaping of
+ * the exports (src/pages/board/chart-data.ts): scales and ticks, gaps (never zero) for "c" and null, escaping of
  * labels inside the SVG, and every chart's table holding exactly the figures the chart draws.
  */
 import { describe, expect, it } from 'vitest';
 import { SOURCE_CODES } from '../../src/domain/codes.ts';
+import { DEFINITIONS } from '../../src/domain/metrics/definitions.ts';
 import { exportFromFigures, FIGURES, type Figure } from '../../src/domain/metrics/export-schema.ts';
 import {
   buildBoardCharts,
-  describeCron,
-  downloadTarget,
-  exportSchedules,
   familyValue,
   figureAt,
   LOCAL_TIMELINESS_TARGETS,
   type LoadedExport,
-  markdownToHtml,
-  periodCategory,
   SOURCE_FAMILIES,
-} from '../../src/pages/board.ts';
+} from '../../src/pages/board/chart-data.ts';
 import {
   bandScale,
   type ChartData,
@@ -35,7 +31,11 @@ import {
   renderSmallMultiples,
   renderStackedBarChart,
   spreadLabels,
-} from '../../src/pages/charts.ts';
+} from '../../src/pages/board/charts.ts';
+import { downloadTarget } from '../../src/pages/board/downloads.ts';
+import { periodCategory } from '../../src/pages/board/period-labels.ts';
+import { describeCron, exportSchedules } from '../../src/pages/board/schedules.ts';
+import { escapeHtml, renderPage } from '../../src/pages/shared/render.ts';
 
 const categories = ['2026-07', '2026-08', '2026-09', '2026-10'].map((id) => periodCategory('monthly', id));
 
@@ -430,31 +430,59 @@ describe('downloads name only real exports', () => {
 });
 
 describe('the definitions page', () => {
-  it('renders headings, paragraphs, lists and tables, escaping everything', () => {
-    const html = markdownToHtml(
-      [
-        '# Title <b>',
-        '',
-        'A paragraph with `code` and **bold**',
-        'over two lines.',
-        '',
-        '- one <script>alert(1)</script>',
-        '- two',
-        '  continued',
-        '',
-        '| measure | definition |',
-        '|---|---|',
-        '| `a.b` | x \\| y |',
-      ].join('\n'),
-      { headingOffset: 1 },
+  const render = (definitions: unknown) =>
+    renderPage('board/definitions.njk', {
+      cspNonce: 'n',
+      navCurrent: 'board-definitions',
+      staff: { sub: 'board-1', role: 'board', switchHref: '/_local/sign-in' },
+      title: 'Definitions of the board’s figures',
+      published: true,
+      definitions,
+    });
+  const code = (key: string) => `<code class="app-code">${escapeHtml(key)}</code>`;
+
+  it('shows every word of DEFINITIONS', () => {
+    const html = render(DEFINITIONS);
+    const disclosure = DEFINITIONS.disclosureControl;
+    const plain = [
+      DEFINITIONS.title,
+      `Schema version ${DEFINITIONS.schemaVersion}.`,
+      ...DEFINITIONS.period,
+      ...DEFINITIONS.values.map((value) => value.meaning),
+      ...DEFINITIONS.measures.flatMap((m) => [m.kind, m.definition, m.breakdown ?? '']),
+      ...disclosure.rules,
+      ...disclosure.additiveGroups.map((g) => g.description),
+      ...DEFINITIONS.files,
+    ];
+    for (const text of plain) expect(html, text).toContain(escapeHtml(text));
+    const marked = [
+      ...DEFINITIONS.values.map((value) => `<strong>${escapeHtml(value.name)}</strong>: `),
+      ...DEFINITIONS.measures.map((m) => code(m.measure)),
+      ...disclosure.additiveGroups.flatMap((g) => [
+        code(g.group),
+        [g.total, ...(g.minus ?? [])].map(code).join(' − '),
+      ]),
+      ...disclosure.primaryOnly.map((b) => `${code(b.breakdown)}: ${escapeHtml(b.reason)}`),
+    ];
+    for (const text of marked) expect(html, text).toContain(text);
+    expect(html).toContain('<h2 class="govuk-heading-m">MASH board export: definitions</h2>');
+    // A header row per table, then a row per measure and per additive group.
+    expect(html.match(/<tr class="govuk-table__row">/g)).toHaveLength(
+      2 + DEFINITIONS.measures.length + disclosure.additiveGroups.length,
     );
+  });
+
+  it('escapes everything it shows', () => {
+    const html = render({
+      ...DEFINITIONS,
+      title: 'Title <b>',
+      period: ['one <script>alert(1)</script>'],
+      measures: [{ measure: 'a<i>', kind: 'count', definition: 'x | y & "z"' }],
+    });
     expect(html).toContain('<h2 class="govuk-heading-m">Title &lt;b&gt;</h2>');
-    expect(html).toContain(
-      '<p class="govuk-body">A paragraph with <code class="app-code">code</code> and <strong>bold</strong> over two lines.</p>',
-    );
-    expect(html).toContain('<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li><li>two continued</li>');
-    expect(html).toContain('<th scope="col" class="govuk-table__header">measure</th>');
-    expect(html).toContain('<td class="govuk-table__cell">x | y</td>');
-    expect(html).not.toContain('<script');
+    expect(html).toContain('<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>');
+    expect(html).toContain('<code class="app-code">a&lt;i&gt;</code>');
+    expect(html).toContain('x | y &amp; &quot;z&quot;');
+    expect(html).not.toContain('<script>alert');
   });
 });

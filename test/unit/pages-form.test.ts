@@ -1,14 +1,13 @@
 /** The referral form's fields → the referral object, and zod's paths → the fields that show each error. */
 import { describe, expect, it } from 'vitest';
 import { parseReferral } from '../../src/domain/referral.ts';
-import { parseFormBody } from '../../src/pages/http.ts';
 import {
   firstUnansweredStep,
   issueLink,
   newDraft,
   type ReferralDraft,
   referralFromDraft,
-} from '../../src/pages/refer-draft.ts';
+} from '../../src/pages/refer/draft.ts';
 import {
   parseDateInput,
   readConcern,
@@ -17,7 +16,8 @@ import {
   readReferrer,
   readSubject,
   subjectValues,
-} from '../../src/pages/refer-form.ts';
+} from '../../src/pages/refer/fields.ts';
+import { parseFormBody } from '../../src/pages/shared/http.ts';
 
 const TODAY = '2026-05-26';
 const form = (body: Record<string, string | string[]>) => {

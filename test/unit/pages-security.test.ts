@@ -1,9 +1,9 @@
 /** CSRF tokens, session ids, asset paths and escaping: the pages' own security rules. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { findAsset, isSafeAssetPath } from '../../src/pages/assets.ts';
-import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../../src/pages/csrf.ts';
-import { parseCookies, serializeCookie } from '../../src/pages/http.ts';
-import { escapeHtml, multilineHtml, renderPage } from '../../src/pages/render.ts';
+import { findAsset, isSafeAssetPath } from '../../src/pages/shared/assets.ts';
+import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../../src/pages/shared/csrf.ts';
+import { parseCookies, serializeCookie } from '../../src/pages/shared/http.ts';
+import { escapeHtml, multilineHtml, renderPage } from '../../src/pages/shared/render.ts';
 
 describe('CSRF tokens', () => {
   const original = process.env.MASH_CSRF_SECRET;

@@ -1,6 +1,6 @@
 /**
  * On Lambda the pages render from templates precompiled into the bundle (scripts/precompile-views.ts,
- * src/pages/view-compiler.ts); locally and in every other test they are read from disk. Both ways must
+ * src/pages/shared/view-compiler.ts); locally and in every other test they are read from disk. Both ways must
  * give the same HTML for every page template, GOV.UK Frontend's relative imports included.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,9 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pagePaths } from '../../src/pages/paths.ts';
-import { BundledTemplates, configureEnvironment, ENVIRONMENT_OPTIONS } from '../../src/pages/render.ts';
-import { precompileViews, viewTemplates } from '../../src/pages/view-compiler.ts';
+import { pagePaths } from '../../src/pages/shared/paths.ts';
+import {
+  BundledTemplates,
+  configureEnvironment,
+  ENVIRONMENT_OPTIONS,
+} from '../../src/pages/shared/render.ts';
+import { precompileViews, viewTemplates } from '../../src/pages/shared/view-compiler.ts';
 
 const paths = pagePaths({});
 const dir = mkdtempSync(join(tmpdir(), 'mash-views-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functions } from '../../src/resources.ts';
-import { findRoute, matchResource, routes } from '../../src/routes.ts';
+import { findRoute, matchResource, routeRoles, routes } from '../../src/routes.ts';
 
 describe('route table', () => {
   it('matches path parameters and greedy paths', () => {
@@ -26,6 +26,22 @@ describe('route table', () => {
     for (const route of routes.filter((r) => r.resource.startsWith('/api/cases'))) {
       expect(route.access).not.toBe('public');
     }
+  });
+
+  it('gives every staff page the roles its session needs, and no public page any', () => {
+    for (const route of routes.filter((r) => r.fn === 'staff-pages')) {
+      expect(route.access, route.resource).toBe('public');
+      expect(route.sessionRoles?.length, `${route.method} ${route.resource}`).toBeGreaterThan(0);
+    }
+    for (const route of routes.filter((r) => r.fn !== 'staff-pages')) {
+      expect(route.sessionRoles, `${route.method} ${route.resource}`).toBeUndefined();
+    }
+    expect(routeRoles('GET', '/workbench')).toEqual(['mash', 'manager']);
+    expect(routeRoles('POST', '/agency/{path+}')).toEqual(['agency']);
+    expect(routeRoles('GET', '/board/{path+}')).toEqual(['board']);
+    expect(routeRoles('POST', '/api/cases/{id}/consent-override')).toEqual(['manager']);
+    expect(() => routeRoles('POST', '/board')).toThrow('no route POST /board');
+    expect(() => routeRoles('GET', '/refer')).toThrow('open to anyone');
   });
 
   it('routes only to functions that are defined', () => {

@@ -33,7 +33,7 @@ export function pagePaths(env: NodeJS.ProcessEnv = process.env): PagePaths {
       precompiledTemplates: join(taskRoot, PRECOMPILED_TEMPLATES_FILE),
     };
   }
-  const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
   const govukParent = join(projectRoot, 'node_modules', 'govuk-frontend', 'dist');
   return {
     views: join(projectRoot, 'views'),

@@ -1,10 +1,10 @@
 /**
- * How pages write dates and times: always London time, in GOV.UK style ("2 March 2015",
+ * How pages write dates, times and durations: always London time, in GOV.UK style ("2 March 2015",
  * "10:00am on Tuesday 26 May 2026"). The API keeps UTC; only pages convert.
  */
 const LONDON = 'Europe/London';
 
-export { londonIsoDate } from '../domain/timescales.ts';
+export { londonIsoDate } from '../../domain/timescales.ts';
 
 // The formatters are built on first use: loading time zone data at import would slow every cold start,
 // including those that only serve an asset.
@@ -44,4 +44,16 @@ export function formatLondonDateTime(instant: string | Date): string {
   const hour = Number(parts.hour) === 0 ? 12 : Number(parts.hour);
   const period = (parts.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
   return `${hour}:${parts.minute}${period} on ${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** "3 hours 20 minutes", "2 days 1 hour", "45 minutes", "less than a minute". */
+export function describeDuration(milliseconds: number): string {
+  const minutes = Math.floor(Math.abs(milliseconds) / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  const mins = minutes % 60;
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (days > 0) return [plural(days, 'day'), hours ? plural(hours, 'hour') : ''].filter(Boolean).join(' ');
+  return [hours ? plural(hours, 'hour') : '', mins ? plural(mins, 'minute') : ''].filter(Boolean).join(' ');
 }

@@ -1,7 +1,7 @@
 /**
  * The nunjucks environment, configured once per cold start: autoescape on (every value a person typed
  * is escaped wherever it is shown), templates from `views/` and govuk-frontend's folder. On Lambda the
- * templates come precompiled in the bundle (`templates.cjs`, see src/pages/view-compiler.ts), so no
+ * templates come precompiled in the bundle (`templates.cjs`, see src/pages/shared/view-compiler.ts), so no
  * request ever parses one; locally they are read from disk, so an edited template shows at once.
  */
 import { existsSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { assetUrl } from './assets.ts';
 import { pagePaths } from './paths.ts';
-import type { FieldError } from './refer-form.ts';
 import { resolveTemplateName } from './template-names.ts';
 
 let environment: nunjucks.Environment | undefined;
@@ -64,22 +63,6 @@ export function configureEnvironment(env: nunjucks.Environment): nunjucks.Enviro
   env.addGlobal('assetUrl', assetUrl);
   env.addGlobal('serviceName', 'Safeguarding referrals');
   return env;
-}
-
-/** A page's errors in the two shapes the GOV.UK macros take: the summary's list and one message per field. */
-export function errorView(errors: FieldError[] = []) {
-  const byField: Record<string, { text: string }> = {};
-  const parts: Record<string, string[]> = {};
-  for (const error of errors) {
-    const group = error.field.replace(/-(day|month|year)$/, '');
-    byField[group] ??= { text: error.message };
-    if (error.dateParts) parts[group] = error.dateParts;
-  }
-  return {
-    errorList: errors.map((error) => ({ text: error.message, href: `#${error.field}` })),
-    errors: byField,
-    dateErrorParts: parts,
-  };
 }
 
 export function renderPage(template: string, context: Record<string, unknown>): string {

@@ -4,20 +4,21 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
-import { HttpError } from '../http/errors.ts';
-import { submitFeedback } from '../services/intake.ts';
-import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from './csrf.ts';
-import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from './http.ts';
-import { errorPage } from './pages-common.ts';
+import { HttpError } from '../../http/errors.ts';
+import { submitFeedback } from '../../services/intake.ts';
+import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../shared/csrf.ts';
+import { errorPage } from '../shared/error-pages.ts';
 import {
+  errorView,
   type FieldError,
   type FormValues,
   optional,
   orderErrors,
   postedValues,
   yesNo,
-} from './refer-form.ts';
-import { errorView, renderPage } from './render.ts';
+} from '../shared/form.ts';
+import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from '../shared/http.ts';
+import { renderPage } from '../shared/render.ts';
 
 export const FEEDBACK_COOKIE = 'mash_feedback';
 const FIELDS = ['reference', 'receiptToken', 'helpful', 'rating', 'comment'] as const;

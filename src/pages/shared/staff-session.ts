@@ -4,17 +4,18 @@
  * `/_local/sign-in` sets it; on AWS the Cognito hosted sign-in does (see docs/operations.md).
  *
  * Every staff form carries a CSRF token bound to that session: HMAC(secret, `staff:` + SHA-256 of the
- * cookie value) (src/pages/csrf.ts). A page from another site cannot read it, and a token taken from
+ * cookie value) (src/pages/shared/csrf.ts). A page from another site cannot read it, and a token taken from
  * one session is worthless in another (signing in again, or as someone else, changes the cookie).
  */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { SESSION_COOKIE, verifyToken } from '../auth/caller.ts';
-import { InvalidTokenError, type Principal } from '../auth/tokens.ts';
-import { AGENCY_LABELS, type Role } from '../domain/codes.ts';
+import { SESSION_COOKIE, verifyToken } from '../../auth/caller.ts';
+import { InvalidTokenError, type Principal } from '../../auth/tokens.ts';
+import { AGENCY_LABELS } from '../../domain/codes.ts';
+import { routeRoles } from '../../routes.ts';
 import { csrfToken, isValidCsrfToken } from './csrf.ts';
+import { errorPage } from './error-pages.ts';
 import { field, type PageRequest, redirect } from './http.ts';
-import { errorPage } from './pages-common.ts';
 
 /** Where staff sign in: the hosted sign-in on AWS (MASH_SIGN_IN_URL), the hub's own page locally. */
 export function signInUrl(next: string): string {
@@ -33,8 +34,12 @@ export function switchUserUrl(): string {
 
 export type StaffGate = { principal: Principal } | { response: APIGatewayProxyResult };
 
-/** The signed-in member of staff if their role may see the page; otherwise the response to send instead. */
-export async function requireStaff(request: PageRequest, allowed: readonly Role[]): Promise<StaffGate> {
+/**
+ * The signed-in member of staff if their role may see the page; otherwise the response to send instead.
+ * Who may see it is the page route's `sessionRoles` in src/routes.ts.
+ */
+export async function requireStaff(request: PageRequest): Promise<StaffGate> {
+  const allowed = routeRoles(request.method, request.resource);
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return { response: redirect(request, signInUrl(request.path)) };
   let principal: Principal;

@@ -10,8 +10,8 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Principal } from '../auth/tokens.ts';
-import type { AuditRecord } from '../domain/case.ts';
+import type { Principal } from '../../auth/tokens.ts';
+import type { AuditRecord } from '../../domain/case.ts';
 import {
   ADULT_OUTCOMES,
   AGENCIES,
@@ -26,31 +26,32 @@ import {
   type Rag,
   type Role,
   SOURCE_LABELS,
-} from '../domain/codes.ts';
-import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../domain/outcomes.ts';
-import { DEFAULT_QUESTIONS, WorkflowError } from '../domain/workflow.ts';
+} from '../../domain/codes.ts';
+import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../../domain/outcomes.ts';
+import { DEFAULT_QUESTIONS, WorkflowError } from '../../domain/workflow.ts';
 import {
   consentOverrideSchema,
   decisionSchema,
   informationRequestsSchema,
   triageSchema,
-} from '../http/api-schemas.ts';
-import { hubClock } from '../platform/clock.ts';
-import { toAgencyView } from '../services/agency.ts';
-import { actorOf, type CaseListItem, type CaseView, listCases, viewCase } from '../services/cases.ts';
+} from '../../http/api-schemas.ts';
+import { hubClock } from '../../platform/clock.ts';
+import { routeRoles } from '../../routes.ts';
+import { toAgencyView } from '../../services/agency.ts';
+import { actorOf, type CaseListItem, type CaseView, listCases, viewCase } from '../../services/cases.ts';
 import {
   caseAudit,
   decideCase,
   overrideCaseConsent,
   requestInformation,
   triageCase,
-} from '../services/workflow.ts';
-import { InvalidCursorError } from '../store/case-store.ts';
-import { formatIsoDate, formatLondonDateTime } from './format.ts';
-import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from './http.ts';
-import { notFound } from './pages-common.ts';
-import { type FieldError, type FormValues, optional, orderErrors } from './refer-form.ts';
-import { errorView, renderPage } from './render.ts';
+} from '../../services/workflow.ts';
+import { InvalidCursorError } from '../../store/case-store.ts';
+import { notFound } from '../shared/error-pages.ts';
+import { errorView, type FieldError, type FormValues, optional, orderErrors } from '../shared/form.ts';
+import { describeDuration, formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
+import { type FormBody, field, fields, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   hasValidStaffCsrf,
   requireStaff,
@@ -58,9 +59,8 @@ import {
   staffCsrfToken,
   staffFormRefused,
   staffView,
-} from './staff.ts';
+} from '../shared/staff-session.ts';
 
-const HUB_ROLES = ['mash', 'manager'] as const;
 const PAGE_SIZE = 50;
 const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -85,18 +85,6 @@ const RAG_HINTS: Record<Rag, string> = {
   green: 'Decision within 3 working days of receipt. Agencies answer within 1 working day.',
 };
 
-/** "3 hours 20 minutes", "2 days 1 hour", "45 minutes", "less than a minute". */
-export function describeDuration(milliseconds: number): string {
-  const minutes = Math.floor(Math.abs(milliseconds) / 60_000);
-  if (minutes < 1) return 'less than a minute';
-  const days = Math.floor(minutes / (24 * 60));
-  const hours = Math.floor((minutes % (24 * 60)) / 60);
-  const mins = minutes % 60;
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
-  if (days > 0) return [plural(days, 'day'), hours ? plural(hours, 'hour') : ''].filter(Boolean).join(' ');
-  return [hours ? plural(hours, 'hour') : '', mins ? plural(mins, 'minute') : ''].filter(Boolean).join(' ');
-}
-
 export function timeLeft(item: Pick<CaseListItem, 'status' | 'decisionDueAt' | 'overdue'>, now: Date) {
   if (item.status === 'decided') return { text: 'Decided', overdue: false };
   const remaining = Date.parse(item.decisionDueAt) - now.getTime();
@@ -114,10 +102,10 @@ function queueFilters(query: Record<string, string>) {
 }
 
 export async function workbenchQueuePage(request: PageRequest): Promise<APIGatewayProxyResult> {
-  const gate = await requireStaff(request, HUB_ROLES);
+  const gate = await requireStaff(request);
   if ('response' in gate) return gate.response;
   const filters = queueFilters(request.query);
-  const actor = actorOf(gate.principal, HUB_ROLES);
+  const actor = actorOf(gate.principal, LIST_ROLES);
   let page: Awaited<ReturnType<typeof listCases>>;
   try {
     page = await listCases(actor, {
@@ -177,13 +165,23 @@ export async function workbenchQueuePage(request: PageRequest): Promise<APIGatew
 const CASE_ACTIONS = ['rate', 'request', 'consent-override', 'decide'] as const;
 type CaseAction = (typeof CASE_ACTIONS)[number];
 
-/** Who may use each form: the same roles as the API routes (src/routes.ts). */
-const ACTION_ROLE: Record<CaseAction, Role> = {
-  rate: 'mash',
-  request: 'mash',
-  'consent-override': 'manager',
-  decide: 'mash',
+/**
+ * Who may use each form, and read the case and its audit trail: the roles of the API routes that do the
+ * same (src/routes.ts), so a page never lets a role do what the API refuses it. Who may open the
+ * workbench at all is its page routes' `sessionRoles` (checked by requireStaff).
+ */
+const ACTION_ROLES: Record<CaseAction, readonly Role[]> = {
+  rate: routeRoles('POST', '/api/cases/{id}/triage'),
+  request: routeRoles('POST', '/api/cases/{id}/information-requests'),
+  'consent-override': routeRoles('POST', '/api/cases/{id}/consent-override'),
+  decide: routeRoles('POST', '/api/cases/{id}/decision'),
 };
+const LIST_ROLES = routeRoles('GET', '/api/cases');
+const VIEW_ROLES = routeRoles('GET', '/api/cases/{id}');
+const AUDIT_ROLES = routeRoles('GET', '/api/cases/{id}/audit');
+
+const hasRole = (principal: Principal, roles: readonly Role[]) =>
+  principal.roles.some((role) => roles.includes(role));
 
 /** The section of the case page each form sits in: where an error links when its form is not shown. */
 const ACTION_SECTION: Record<CaseAction, string> = {
@@ -240,10 +238,10 @@ function zodErrors(action: CaseAction, error: z.ZodError): FieldError[] {
 function readSubmission(
   action: CaseAction,
   form: FormBody,
-  actorFor: (role: Role) => ReturnType<typeof actorOf>,
+  actorFor: (roles: readonly Role[]) => ReturnType<typeof actorOf>,
   caseId: string,
 ): Submission {
-  const actor = actorFor(ACTION_ROLE[action]);
+  const actor = actorFor(ACTION_ROLES[action]);
   switch (action) {
     case 'rate': {
       const parsed = triageSchema.safeParse({
@@ -297,7 +295,7 @@ function postedValues(action: CaseAction, form: FormBody): FormValues {
 }
 
 export async function workbenchCasePage(request: PageRequest): Promise<APIGatewayProxyResult> {
-  const gate = await requireStaff(request, HUB_ROLES);
+  const gate = await requireStaff(request);
   if ('response' in gate) return gate.response;
   const match = /^cases\/([^/]+)(?:\/([a-z-]+))?$/.exec(request.pathParameters.path ?? '');
   const id = match?.[1];
@@ -322,9 +320,9 @@ export async function workbenchCasePage(request: PageRequest): Promise<APIGatewa
   if (!hasValidStaffCsrf(request)) {
     return staffFormRefused(request, { href: `/workbench/cases/${id}`, text: 'Go back to the case' });
   }
-  if (!principal.roles.includes(ACTION_ROLE[action])) return roleRefused(request);
+  if (!hasRole(principal, ACTION_ROLES[action])) return roleRefused(request);
 
-  const submission = readSubmission(action, request.form, (role) => actorOf(principal, [role]), id);
+  const submission = readSubmission(action, request.form, (roles) => actorOf(principal, roles), id);
   if (!submission.ok) {
     return renderCase(request, principal, id, {
       form: {
@@ -381,21 +379,21 @@ async function renderCase(
   id: string,
   options: { done?: string | undefined; form?: FormState },
 ): Promise<APIGatewayProxyResult> {
-  const actor = actorOf(principal, HUB_ROLES);
+  const actor = actorOf(principal, VIEW_ROLES);
   const view = await viewCase(actor, id);
   if (!view) return notFound(request);
   const now = hubClock.now();
   const referral = view.referral;
-  const can = (role: Role) => principal.roles.includes(role);
+  const may = (action: CaseAction) => hasRole(principal, ACTION_ROLES[action]);
   const decided = view.status === 'decided';
   const consentGiven = referral.consent.consentGiven;
   const checksAllowed = consentGiven || Boolean(view.consentOverride);
 
   const show = {
-    rate: can('mash') && !decided,
-    request: can('mash') && !decided && checksAllowed && view.rag !== null,
-    'consent-override': can('manager') && !decided && !consentGiven && !view.consentOverride,
-    decide: can('mash') && !decided,
+    rate: may('rate') && !decided,
+    request: may('request') && !decided && checksAllowed && view.rag !== null,
+    'consent-override': may('consent-override') && !decided && !consentGiven && !view.consentOverride,
+    decide: may('decide') && !decided,
   } satisfies Record<CaseAction, boolean>;
 
   const form = options.form;
@@ -435,8 +433,8 @@ async function renderCase(
     successMessage: errors.length === 0 && options.done ? DONE_MESSAGES[options.done] : undefined,
     kase: view,
     show,
-    isManager: can('manager'),
-    isPractitioner: can('mash'),
+    mayReadAudit: hasRole(principal, AUDIT_ROLES),
+    mayRequest: may('request'),
     ragTag: RAG_TAGS[view.rag ?? 'unrated'],
     statusLabel: STATUS_LABELS[view.status],
     receivedText: formatLondonDateTime(view.receivedAt),
@@ -528,8 +526,8 @@ async function auditPage(
   principal: Principal,
   id: string,
 ): Promise<APIGatewayProxyResult> {
-  if (!principal.roles.includes('manager')) return roleRefused(request);
-  const actor = actorOf(principal, ['manager']);
+  if (!hasRole(principal, AUDIT_ROLES)) return roleRefused(request);
+  const actor = actorOf(principal, AUDIT_ROLES);
   // Opening the case (for its reference) is recorded first, so the trail shown includes it.
   const view = await viewCase(actor, id);
   if (!view) return notFound(request);

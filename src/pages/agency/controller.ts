@@ -6,11 +6,11 @@
  * agency's request is "not found", exactly as in the API.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { Principal } from '../auth/tokens.ts';
-import { AGENCY_LABELS } from '../domain/codes.ts';
-import { WorkflowError } from '../domain/workflow.ts';
-import { agencyResponseSchema } from '../http/api-schemas.ts';
-import { hubClock } from '../platform/clock.ts';
+import type { Principal } from '../../auth/tokens.ts';
+import { AGENCY_LABELS } from '../../domain/codes.ts';
+import { WorkflowError } from '../../domain/workflow.ts';
+import { agencyResponseSchema } from '../../http/api-schemas.ts';
+import { hubClock } from '../../platform/clock.ts';
 import {
   type AgencyActor,
   type AgencyProductView,
@@ -18,14 +18,14 @@ import {
   listAgencyProducts,
   listAgencyRequests,
   viewAgencyRequest,
-} from '../services/agency.ts';
-import { answerAgencyRequest } from '../services/workflow.ts';
-import { InvalidCursorError } from '../store/case-store.ts';
-import { formatIsoDate, formatLondonDateTime } from './format.ts';
-import { field, htmlResponse, type PageRequest, redirect } from './http.ts';
-import { errorPage, notFound } from './pages-common.ts';
-import { type FieldError, type FormValues, orderErrors, yesNo } from './refer-form.ts';
-import { errorView, renderPage } from './render.ts';
+} from '../../services/agency.ts';
+import { answerAgencyRequest } from '../../services/workflow.ts';
+import { InvalidCursorError } from '../../store/case-store.ts';
+import { errorPage, notFound } from '../shared/error-pages.ts';
+import { errorView, type FieldError, type FormValues, orderErrors, yesNo } from '../shared/form.ts';
+import { describeDuration, formatIsoDate, formatLondonDateTime } from '../shared/format.ts';
+import { field, htmlResponse, type PageRequest, redirect } from '../shared/http.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   hasValidStaffCsrf,
   requireStaff,
@@ -33,8 +33,7 @@ import {
   staffFormRefused,
   staffView,
   switchUserUrl,
-} from './staff.ts';
-import { describeDuration } from './workbench.ts';
+} from '../shared/staff-session.ts';
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PRODUCTS_ON_HOME = 3;
@@ -43,7 +42,7 @@ const ANSWERED_ON_HOME = 10;
 type Gate = { principal: Principal; actor: AgencyActor } | { response: APIGatewayProxyResult };
 
 async function requireAgency(request: PageRequest): Promise<Gate> {
-  const gate = await requireStaff(request, ['agency']);
+  const gate = await requireStaff(request);
   if ('response' in gate) return gate;
   const agency = gate.principal.agency;
   // The verifier drops the agency role from a token without a known agency; this is the last line.

@@ -2,12 +2,12 @@
  * The check-answers page and the people/household lists as GOV.UK summary list rows. Every value a
  * person typed goes in as `text` (escaped by the macro) or through multilineHtml (escaped here).
  */
-import { CONCERN_CATEGORY_LABELS, SOURCE_LABELS } from '../domain/codes.ts';
-import type { Subject } from '../domain/referral.ts';
-import { formatIsoDate } from './format.ts';
-import { type ReferralDraft, stepUrl, withFrom } from './refer-draft.ts';
-import type { HouseholdMember } from './refer-form.ts';
-import { multilineHtml } from './render.ts';
+import { CONCERN_CATEGORY_LABELS, SOURCE_LABELS } from '../../domain/codes.ts';
+import type { Subject } from '../../domain/referral.ts';
+import { formatIsoDate } from '../shared/format.ts';
+import { multilineHtml } from '../shared/render.ts';
+import { type ReferralDraft, stepUrl, withFrom } from './draft.ts';
+import type { HouseholdMember } from './fields.ts';
 
 interface SummaryValue {
   text?: string;

@@ -2,10 +2,10 @@
  * The referral form's fields and the referral object they build. Each page reads its fields, builds
  * its part of the referral exactly as the API receives it, and validates that part with the matching
  * schema from src/domain/referral.ts; zod's dotted paths are mapped back to the page's field ids so
- * each message sits on its field. Nothing here does I/O: the controller (refer.ts) owns the draft.
+ * each message sits on its field. Nothing here does I/O: the controller (controller.ts) owns the draft.
  */
 import type { z } from 'zod';
-import { CONCERN_CATEGORIES, SOURCE_CODES } from '../domain/codes.ts';
+import { CONCERN_CATEGORIES, SOURCE_CODES } from '../../domain/codes.ts';
 import {
   checkDates,
   concernSchema,
@@ -16,8 +16,17 @@ import {
   type Subject,
   s42Schema,
   subjectSchema,
-} from '../domain/referral.ts';
-import { type FormBody, field, fields } from './http.ts';
+} from '../../domain/referral.ts';
+import {
+  type DatePart,
+  type FieldError,
+  type FormValues,
+  optional,
+  orderErrors,
+  yesNo,
+  yesNoValue,
+} from '../shared/form.ts';
+import { type FormBody, field, fields } from '../shared/http.ts';
 
 export type Referrer = z.output<typeof referrerSchema>;
 export type HouseholdMember = z.output<typeof householdMemberSchema>;
@@ -25,43 +34,10 @@ export type Consent = z.output<typeof consentSchema>;
 export type Concern = z.output<typeof concernSchema>;
 export type CareActAnswers = z.output<typeof s42Schema>;
 
-export type DatePart = 'day' | 'month' | 'year';
-
-/** One problem on one field. `field` is the id of the element the error summary links to. */
-export interface FieldError {
-  field: string;
-  message: string;
-  /** For date inputs: which of day, month and year to highlight. */
-  dateParts?: DatePart[];
-}
-
 export type PageOutcome<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-/** What a page shows in its inputs: the typed strings (checkboxes: a list). */
-export type FormValues = Record<string, string | string[]>;
-
 // ---------------------------------------------------------------------------------------------------
-// Small readers
-
-/** A trimmed value, or undefined when blank: empty optional inputs are simply not part of the referral. */
-export function optional(form: FormBody, name: string): string | undefined {
-  const value = field(form, name).trim();
-  return value === '' ? undefined : value;
-}
-
-/** `yes` → true, `no` → false, anything else → undefined (the schema then asks the question). */
-export function yesNo(form: FormBody, name: string): boolean | undefined {
-  const value = field(form, name);
-  if (value === 'yes') return true;
-  if (value === 'no') return false;
-  return undefined;
-}
-
-export function yesNoValue(value: boolean | undefined): string {
-  if (value === true) return 'yes';
-  if (value === false) return 'no';
-  return '';
-}
+// Date inputs
 
 const MONTH_NAMES = [
   'january',
@@ -165,29 +141,6 @@ function validatePart<T>(
   }
   if (errors.length === 0 && result.success) return { ok: true, value: result.data };
   return { ok: false, errors: orderErrors(errors, order) };
-}
-
-export function orderErrors(errors: FieldError[], order: readonly string[]): FieldError[] {
-  const seen = new Set<string>();
-  const unique = errors.filter((error) => {
-    const key = fieldGroup(error.field);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const rank = (error: FieldError) => {
-    const index = order.indexOf(fieldGroup(error.field));
-    return index === -1 ? order.length : index;
-  };
-  return unique
-    .map((error, index) => ({ error, index }))
-    .sort((a, b) => rank(a.error) - rank(b.error) || a.index - b.index)
-    .map(({ error }) => error);
-}
-
-/** `dateOfBirth-month` → `dateOfBirth`: a date input is one question. */
-function fieldGroup(fieldId: string): string {
-  return fieldId.replace(/-(day|month|year)$/, '');
 }
 
 /** A date's schema or date-check issue, pointed at the day input. */
@@ -508,14 +461,4 @@ export function concernValues(concern: Concern | undefined): FormValues {
     supportGiven: concern?.supportGiven ?? '',
     ...dateInputValues('incidentDate', concern?.incidentDate),
   };
-}
-
-/** What a POST sent, as the values to show again next to its errors. */
-export function postedValues(form: FormBody, multi: readonly string[] = []): FormValues {
-  const values: FormValues = {};
-  for (const name of Object.keys(form)) {
-    if (name === '_csrf') continue;
-    values[name] = multi.includes(name) ? fields(form, name) : field(form, name);
-  }
-  return values;
 }

@@ -5,16 +5,30 @@
  * through the same intake service as POST /api/referrals, with the draft's id as idempotency key.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { CONCERN_CATEGORIES, CONCERN_CATEGORY_LABELS, SOURCE_CODES, SOURCE_LABELS } from '../domain/codes.ts';
-import { parseReferral, type ReferralInput, type ValidationIssue } from '../domain/referral.ts';
-import { HttpError } from '../http/errors.ts';
-import { hubClock } from '../platform/clock.ts';
-import { type ReferralReceipt, submitReferral } from '../services/intake.ts';
-import { getDraft, putDraft } from '../store/draft-store.ts';
-import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from './csrf.ts';
-import { formatLondonDateTime, londonIsoDate } from './format.ts';
-import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from './http.ts';
-import { errorPage, notFound } from './pages-common.ts';
+import {
+  CONCERN_CATEGORIES,
+  CONCERN_CATEGORY_LABELS,
+  SOURCE_CODES,
+  SOURCE_LABELS,
+} from '../../domain/codes.ts';
+import { parseReferral, type ReferralInput, type ValidationIssue } from '../../domain/referral.ts';
+import { HttpError } from '../../http/errors.ts';
+import { hubClock } from '../../platform/clock.ts';
+import { type ReferralReceipt, submitReferral } from '../../services/intake.ts';
+import { getDraft, putDraft } from '../../store/draft-store.ts';
+import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../shared/csrf.ts';
+import { errorPage, notFound } from '../shared/error-pages.ts';
+import {
+  errorView,
+  type FieldError,
+  type FormValues,
+  postedValues,
+  yesNo,
+  yesNoValue,
+} from '../shared/form.ts';
+import { formatLondonDateTime, londonIsoDate } from '../shared/format.ts';
+import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from '../shared/http.ts';
+import { renderPage } from '../shared/render.ts';
 import {
   draftFromData,
   draftToData,
@@ -27,15 +41,13 @@ import {
   stepUrl,
   submittedDraft,
   withFrom,
-} from './refer-draft.ts';
+} from './draft.ts';
+import { dutyLines } from './duty-lines.ts';
 import {
   careActValues,
   concernValues,
   consentValues,
-  type FieldError,
-  type FormValues,
   householdValues,
-  postedValues,
   readCareAct,
   readConcern,
   readConsent,
@@ -46,12 +58,8 @@ import {
   readSubject,
   referrerValues,
   subjectValues,
-  yesNo,
-  yesNoValue,
-} from './refer-form.ts';
-import { checkAnswersSections, memberSummary, subjectName, subjectSummary } from './refer-summary.ts';
-import { errorView, renderPage } from './render.ts';
-import { serviceContacts } from './service.ts';
+} from './fields.ts';
+import { checkAnswersSections, memberSummary, subjectName, subjectSummary } from './summary.ts';
 
 export const REFERRAL_COOKIE = 'mash_referral';
 const MAX_SUBJECTS = 20;
@@ -231,7 +239,7 @@ async function inDanger(session: ReferSession) {
   if (session.request.method === 'GET') {
     return session.render('refer/in-danger.njk', {
       title: 'Call 999 now',
-      contacts: serviceContacts,
+      contacts: dutyLines,
       backLink: session.carry(stepUrl.immediateDanger),
     });
   }

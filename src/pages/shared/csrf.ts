@@ -10,7 +10,7 @@
  * person back to the start of the form.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { formSecret } from '../resources.ts';
+import { formSecret } from '../../resources.ts';
 
 let sharedSecret: Buffer | undefined;
 let loading: Promise<void> | undefined;
@@ -53,7 +53,7 @@ export function isSessionId(value: string | undefined): value is string {
 
 /**
  * `staff`: the workbench and agency portal forms. Their "session id" is the SHA-256 of the
- * `mash_session` cookie (src/pages/staff.ts), so a token works only for the signed-in session it was
+ * `mash_session` cookie (src/pages/shared/staff-session.ts), so a token works only for the signed-in session it was
  * issued to, and stops working when the person signs in again or as someone else.
  */
 export type CsrfPurpose = 'refer' | 'feedback' | 'staff';

@@ -1,14 +1,14 @@
 /**
  * A pages function's router: which controller answers which page route. The hub has two pages
  * functions (src/routes.ts says which serves what): `pages`, the public site (start page, referral form,
- * feedback, assets: public-site.ts), and `staff-pages`, the signed-in workbench, agency portal and board
- * dashboard (staff-site.ts). Each carries only its own controllers and the rights they need. Unknown
+ * feedback, assets: src/pages/public-site.ts), and `staff-pages`, the signed-in workbench, agency portal and board
+ * dashboard (src/pages/staff-site.ts). Each carries only its own controllers and the rights they need. Unknown
  * resources get the GOV.UK "Page not found" page.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '../platform/powertools.ts';
+import { logger } from '../../platform/powertools.ts';
+import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
-import { errorPage, notFound, serverError } from './pages-common.ts';
 
 export type Controller = (request: PageRequest) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 

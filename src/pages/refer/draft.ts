@@ -4,11 +4,11 @@
  * together. After the referral is sent the draft keeps only the receipt.
  */
 import { randomUUID } from 'node:crypto';
-import type { ReferralInput, Subject, ValidationIssue } from '../domain/referral.ts';
-import type { ReferralReceipt } from '../services/intake.ts';
-import type { DraftData } from '../store/draft-store.ts';
-import type { Concern, Consent, HouseholdMember, Referrer, SocialWorkerAnswer } from './refer-form.ts';
-import { concernField, householdField, subjectField } from './refer-form.ts';
+import type { ReferralInput, Subject, ValidationIssue } from '../../domain/referral.ts';
+import type { ReferralReceipt } from '../../services/intake.ts';
+import type { DraftData } from '../../store/draft-store.ts';
+import type { Concern, Consent, HouseholdMember, Referrer, SocialWorkerAnswer } from './fields.ts';
+import { concernField, householdField, subjectField } from './fields.ts';
 
 /** Each listed person has a key that is stable while the draft lives, so a double-submitted add page adds once. */
 export interface DraftSubject {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { limits } from '../resources.ts';
+import { limits } from '../../resources.ts';
 
 export type FormBody = Record<string, string[]>;
 

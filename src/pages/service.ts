@@ -1,9 +1,0 @@
-/**
- * Facts about the service the pages state. The numbers are placeholders from Ofcom's drama range
- * (01632 960xxx): a council deploying the hub puts its own duty lines here.
- */
-export const serviceContacts = {
-  childrenDutyLine: '01632 960 001',
-  adultDutyLine: '01632 960 002',
-  outOfHoursLine: '01632 960 003',
-} as const;
