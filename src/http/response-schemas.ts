@@ -353,7 +353,10 @@ function figureTree(): z.ZodObject {
   const root: Node = {};
   for (const figure of FIGURES) {
     let node = root;
-    for (const segment of figure.path.slice(0, -1)) node = (node[segment] ??= {}) as Node;
+    for (const segment of figure.path.slice(0, -1)) {
+      node[segment] ??= {};
+      node = node[segment] as Node;
+    }
     node[figure.path.at(-1)!] = figureSchemas[figure.kind];
   }
   const toObject = (node: Node): z.ZodObject =>
