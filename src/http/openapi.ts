@@ -255,8 +255,8 @@ export const operations: Record<string, OperationSpec> = {
 const pathParameters: Record<string, { description: string; schema: object }> = {
   id: { description: 'The case id', schema: { type: 'string', format: 'uuid' } },
   reference: {
-    description: 'The referral reference, e.g. MASH-7K3Q-9XBD (any case)',
-    schema: { type: 'string', maxLength: 40 },
+    description: 'The referral reference, in any case (an unknown one is a 404)',
+    schema: { type: 'string', examples: ['MASH-7K3Q-9XBD'] },
   },
   period: { description: 'The kind of period', schema: { type: 'string', enum: [...PERIOD_KINDS] } },
   file: {

@@ -13,7 +13,7 @@ import { PERIOD_KINDS } from '../domain/metrics/periods.ts';
 import { addressSchema, referralSchema } from '../domain/referral.ts';
 import { REFERENCE_PATTERN } from '../domain/tokens.ts';
 
-export const instantSchema = z.iso
+const instantSchema = z.iso
   .datetime()
   .meta({ id: 'Instant', description: 'ISO-8601 instant in UTC, e.g. 2026-05-27T07:45:00.000Z' });
 const isoDate = z.iso.date();
@@ -46,7 +46,6 @@ export const errorSchema = z
     }),
   })
   .meta({ id: 'Error' });
-export type ErrorBody = z.infer<typeof errorSchema>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Intake (public)
@@ -73,12 +72,10 @@ export const referralStatusSchema = z
     outcomeDescription: z.string().optional().meta({ description: 'The outcome in plain words' }),
   })
   .meta({ id: 'ReferralStatus', description: 'No personal data, no agency information' });
-export type ReferralStatusBody = z.infer<typeof referralStatusSchema>;
 
 export const feedbackRecordedSchema = z
   .object({ status: z.literal('recorded') })
   .meta({ id: 'FeedbackRecorded' });
-export type FeedbackRecordedBody = z.infer<typeof feedbackRecordedSchema>;
 
 export const openApiDocumentSchema = z
   .looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) })
@@ -88,7 +85,7 @@ export const openApiDocumentSchema = z
 // The hub's cases
 // ---------------------------------------------------------------------------------------------------------
 
-export const caseListItemSchema = z
+const caseListItemSchema = z
   .object({
     id: uuid,
     reference,
@@ -111,15 +108,15 @@ export const caseListSchema = z
   .meta({ id: 'CaseList', description: 'Sorted by decisionDueAt, soonest first' });
 export type CaseListBody = z.infer<typeof caseListSchema>;
 
-export const ratingChangeSchema = z
+const ratingChangeSchema = z
   .object({ rag, rationale: z.string(), at: instantSchema, by: z.string(), decisionDueAt: instantSchema })
   .meta({ id: 'RatingChange' });
 
-export const consentOverrideRecordSchema = z
+const consentOverrideRecordSchema = z
   .object({ rationale: z.string(), at: instantSchema, by: z.string() })
   .meta({ id: 'ConsentOverrideRecord', description: "A manager's authorisation of checks without consent" });
 
-export const decisionRecordSchema = z
+const decisionRecordSchema = z
   .object({
     outcome,
     rationale: z.string(),
@@ -130,7 +127,7 @@ export const decisionRecordSchema = z
   })
   .meta({ id: 'DecisionRecord' });
 
-export const requestSummarySchema = z
+const requestSummarySchema = z
   .object({
     id: uuid,
     agency,
@@ -140,7 +137,7 @@ export const requestSummarySchema = z
   })
   .meta({ id: 'RequestSummary' });
 
-export const searchDetailsSchema = z
+const searchDetailsSchema = z
   .object({
     type: z.enum(SUBJECT_TYPES),
     firstName: z.string(),
@@ -214,12 +211,10 @@ export type CaseViewBody = z.infer<typeof caseViewSchema>;
 export const ratedCaseSchema = z
   .object({ id: uuid, reference, status: caseStatus, rag, decisionDueAt: instantSchema })
   .meta({ id: 'RatedCase', description: 'The new rating and the decision deadline recomputed from receipt' });
-export type RatedCaseBody = z.infer<typeof ratedCaseSchema>;
 
 export const consentOverriddenSchema = z
   .object({ id: uuid, consentOverride: consentOverrideRecordSchema })
   .meta({ id: 'ConsentOverridden' });
-export type ConsentOverriddenBody = z.infer<typeof consentOverriddenSchema>;
 
 export const queuedRequestsSchema = z
   .object({ requests: z.array(z.object({ id: uuid, agency, dueAt: instantSchema })) })
@@ -235,7 +230,6 @@ export const decidedCaseSchema = z
     productId: uuid.optional().meta({ description: 'The information product, when sent to an agency' }),
   })
   .meta({ id: 'DecidedCase' });
-export type DecidedCaseBody = z.infer<typeof decidedCaseSchema>;
 
 export const auditTrailSchema = z
   .object({
@@ -286,7 +280,7 @@ export const agencyRequestPageSchema = z
   .meta({ id: 'AgencyRequestPage' });
 export type AgencyRequestPageBody = z.infer<typeof agencyRequestPageSchema>;
 
-export const agencyProductSchema = z
+const agencyProductSchema = z
   .object({
     id: uuid,
     caseReference: reference,
