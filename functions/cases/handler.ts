@@ -14,6 +14,12 @@ import {
   triageSchema,
 } from '../../src/http/api-schemas.ts';
 import { notFound } from '../../src/http/errors.ts';
+import type {
+  AuditTrailBody,
+  CaseListBody,
+  CaseViewBody,
+  QueuedRequestsBody,
+} from '../../src/http/response-schemas.ts';
 import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
 import { documents } from '../../src/platform/clients.ts';
 import { metrics } from '../../src/platform/powertools.ts';
@@ -53,13 +59,13 @@ export const handler = createApiHandler(
         ...(filters.limit ? { limit: filters.limit } : {}),
         ...(filters.cursor ? { cursor: filters.cursor } : {}),
       });
-      return { statusCode: 200, body: page };
+      return { statusCode: 200, body: page satisfies CaseListBody };
     },
 
     'GET /api/cases/{id}': async ({ pathParameters, principal, route }) => {
       const view = await viewCase(actor(principal, route), caseId(pathParameters));
       if (!view) throw notFound('There is no case with that id.');
-      return { statusCode: 200, body: view };
+      return { statusCode: 200, body: view satisfies CaseViewBody };
     },
 
     'POST /api/cases/{id}/triage': async ({ pathParameters, principal, route, body }) => {
@@ -93,7 +99,9 @@ export const handler = createApiHandler(
       metrics.addMetric('InformationRequested', 'Count', requests.length);
       return {
         statusCode: 202,
-        body: { requests: requests.map(({ id, agency, dueAt }) => ({ id, agency, dueAt })) },
+        body: {
+          requests: requests.map(({ id, agency, dueAt }) => ({ id, agency, dueAt })),
+        } satisfies QueuedRequestsBody,
       };
     },
 
@@ -127,7 +135,7 @@ export const handler = createApiHandler(
             action: item.action,
             ...(item.detail ? { detail: item.detail } : {}),
           })),
-        },
+        } satisfies AuditTrailBody,
       };
     },
   },

@@ -1,45 +1,10 @@
 /**
- * Request and response schemas of the JSON API, keyed by route. The handlers validate with them and
- * the OpenAPI 3.1 document is generated from them, so the document cannot drift from the code.
+ * Request bodies and query strings of the JSON API. The handlers validate with them and the OpenAPI 3.1
+ * document is generated from them (responses: response-schemas.ts), so the document cannot drift.
  */
 import * as z from 'zod';
 import { AGENCIES, CASE_STATUSES, OUTCOMES, RAG_RATINGS } from '../domain/codes.ts';
 import { referralSchema } from '../domain/referral.ts';
-
-const instant = z.iso
-  .datetime()
-  .meta({ description: 'ISO-8601 instant in UTC, e.g. 2026-05-27T07:45:00.000Z' });
-
-export const errorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  })
-  .meta({ id: 'Error' });
-
-export const referralReceiptSchema = z
-  .object({
-    reference: z.string(),
-    receiptToken: z
-      .string()
-      .meta({ description: 'Shown once; lets the referrer check the status and give feedback' }),
-    status: z.literal('received'),
-    receivedAt: instant,
-    decisionDueAt: instant,
-  })
-  .meta({ id: 'ReferralReceipt' });
-
-export const referralStatusSchema = z
-  .object({
-    reference: z.string(),
-    status: z.enum(CASE_STATUSES),
-    outcome: z.enum(OUTCOMES).optional(),
-    outcomeDescription: z.string().optional(),
-  })
-  .meta({ id: 'ReferralStatus' });
 
 export const feedbackSchema = z
   .object({
@@ -68,57 +33,67 @@ export const feedbackSchema = z
   })
   .meta({ id: 'Feedback' });
 
-export const caseSummarySchema = z
-  .object({
-    id: z.string(),
-    reference: z.string(),
-    status: z.enum(CASE_STATUSES),
-    rag: z.enum(RAG_RATINGS).nullable(),
-    receivedAt: instant,
-    decisionDueAt: instant,
-    overdue: z.boolean(),
-    reReferral: z.boolean(),
-  })
-  .meta({ id: 'CaseSummary' });
-
-export const caseListSchema = z
-  .object({ items: z.array(caseSummarySchema), nextCursor: z.string().optional() })
-  .meta({ id: 'CaseList' });
-
 const booleanQuery = z.enum(['true', 'false'], { error: 'Use true or false' });
 
+// The regex keeps it to digits, so the number it becomes is whole; the document shows it as 1–500.
 const pageLimit = z
   .string()
   .regex(/^\d{1,4}$/, { error: 'Use a whole number from 1 to 500' })
   .transform(Number)
   .pipe(
     z
-      .number()
+      .int()
       .min(1, { error: 'Use a whole number from 1 to 500' })
       .max(500, { error: 'Use a whole number from 1 to 500' }),
   );
 const pageCursor = z.string().max(2048, { error: 'Use the nextCursor of the previous page' });
 
+const pageLimitParameter = pageLimit.optional().meta({ description: 'How many items on the page' });
+const pageCursorParameter = pageCursor
+  .optional()
+  .meta({ description: 'The `nextCursor` of the previous page; absent for the first page' });
+
 export const caseListQuerySchema = z.object({
-  status: z.enum(CASE_STATUSES, { error: `Use one of ${CASE_STATUSES.join(', ')}` }).optional(),
-  rag: z.enum(RAG_RATINGS, { error: `Use one of ${RAG_RATINGS.join(', ')}` }).optional(),
-  overdue: booleanQuery.optional(),
-  limit: pageLimit.optional(),
-  cursor: pageCursor.optional(),
+  status: z
+    .enum(CASE_STATUSES, { error: `Use one of ${CASE_STATUSES.join(', ')}` })
+    .optional()
+    .meta({ description: 'Only cases in this status' }),
+  rag: z
+    .enum(RAG_RATINGS, { error: `Use one of ${RAG_RATINGS.join(', ')}` })
+    .optional()
+    .meta({ description: 'Only cases with this rating' }),
+  overdue: booleanQuery
+    .optional()
+    .meta({ description: 'true: only undecided cases past their deadline; false: only the others' }),
+  limit: pageLimitParameter,
+  cursor: pageCursorParameter,
 });
 
 /** GET /api/agency/requests: open first, then answered, unless `status` picks one. */
 export const agencyRequestListQuerySchema = z.object({
-  status: z.enum(['open', 'answered'], { error: 'Use open or answered' }).optional(),
-  limit: pageLimit.optional(),
-  cursor: pageCursor.optional(),
+  status: z
+    .enum(['open', 'answered'], { error: 'Use open or answered' })
+    .optional()
+    .meta({ description: 'Only open or only answered requests; both (open first) when absent' }),
+  limit: pageLimitParameter,
+  cursor: pageCursorParameter,
 });
 
 /** GET /api/agency/products: newest first. */
 export const agencyProductListQuerySchema = z.object({
-  limit: pageLimit.optional(),
-  cursor: pageCursor.optional(),
+  limit: pageLimitParameter,
+  cursor: pageCursorParameter,
 });
+
+/** The optional `Idempotency-Key` header of POST /api/referrals. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{1,128}$/)
+  .meta({
+    description:
+      'Same key and same body again: the same reference, no second case. Same key, other body: 409. ' +
+      '1 to 128 letters, digits, dots, dashes, underscores or colons.',
+  });
 
 export { referralSchema };
 

@@ -49,18 +49,3 @@ describe('route table', () => {
     for (const route of routes) expect(names.has(route.fn)).toBe(true);
   });
 });
-
-describe('OpenAPI document', () => {
-  it('describes every API route, with its request schema', async () => {
-    const { openApiDocument } = await import('../../src/http/openapi.ts');
-    const document = openApiDocument() as {
-      paths: Record<string, Record<string, { requestBody?: unknown }>>;
-    };
-    for (const route of routes.filter((r) => r.resource.startsWith('/api/'))) {
-      const operation = document.paths[route.resource]?.[route.method.toLowerCase()];
-      expect(operation, `${route.method} ${route.resource}`).toBeDefined();
-      if (route.method === 'POST')
-        expect(operation?.requestBody, `${route.method} ${route.resource}`).toBeDefined();
-    }
-  });
-});
