@@ -2,6 +2,7 @@
 
 import { verifyToken } from '../../src/auth/caller.ts';
 import type { Principal } from '../../src/auth/tokens.ts';
+import { ID_PATTERN } from '../../src/domain/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import {
   agencyProductListQuerySchema,
@@ -23,8 +24,6 @@ import { answerAgencyRequest } from '../../src/services/workflow.ts';
 
 // The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
 documents();
-
-const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function agencyActor(principal: Principal | undefined): AgencyActor {
   // The verifier drops the agency role from a token without a known agency, so this cannot happen

@@ -5,6 +5,7 @@
 
 import { verifyToken } from '../../src/auth/caller.ts';
 import type { Principal } from '../../src/auth/tokens.ts';
+import { ID_PATTERN } from '../../src/domain/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import {
   caseListQuerySchema,
@@ -36,11 +37,9 @@ import {
 // The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
 documents();
 
-const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 function caseId(pathParameters: Record<string, string>): string {
   const id = pathParameters.id ?? '';
-  if (!CASE_ID_PATTERN.test(id)) throw notFound('There is no case with that id.');
+  if (!ID_PATTERN.test(id)) throw notFound('There is no case with that id.');
   return id;
 }
 

@@ -76,13 +76,36 @@ export interface AuditRecord {
   detail?: string;
 }
 
-export interface CaseSummary {
-  id: string;
-  reference: string;
-  status: CaseStatus;
-  rag: Rag | null;
-  receivedAt: string;
-  decisionDueAt: string;
+/** Builds the audit record of one thing an actor did to (or saw of) a case. */
+export function auditRecord(
+  actor: Actor,
+  caseId: string,
+  at: string,
+  action: string,
+  detail?: string,
+): AuditRecord {
+  return {
+    caseId,
+    at,
+    actor: actor.id,
+    role: actor.role,
+    ...(actor.agency ? { agency: actor.agency } : {}),
+    action,
+    ...(detail ? { detail } : {}),
+  };
+}
+
+/** The referrer, who is never signed in: the actor of intake, status views and feedback. */
+export const REFERRER: Actor = { id: 'referrer', role: 'referrer' };
+
+/** A row of the hub's queue: what the queue indexes project (src/resources.ts QUEUE_ROW_ATTRIBUTES). */
+export type QueueRow = Pick<
+  CaseRecord,
+  'id' | 'reference' | 'status' | 'rag' | 'receivedAt' | 'decisionDueAt' | 'reReferral'
+>;
+
+/** A queue row as GET /api/cases and the workbench show it. */
+export interface CaseListItem extends QueueRow {
   overdue: boolean;
 }
 

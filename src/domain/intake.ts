@@ -6,7 +6,7 @@
  * the sightings, picks the identifiers, writes what `openCase` returns and retries a taken reference.
  */
 
-import type { AuditRecord, CaseRecord } from './case.ts';
+import { type AuditRecord, auditRecord, type CaseRecord, REFERRER } from './case.ts';
 import { reReferralWindowStartDate, subjectIdentityKeys } from './identity.ts';
 import type { ReferralInput } from './referral.ts';
 import { decisionDueAt, londonIsoDate } from './timescales.ts';
@@ -132,7 +132,7 @@ export function openCase(input: OpenCaseInput): OpenedCase {
   return {
     record,
     sightings,
-    audit: referrerAudit(record.id, receivedAt, 'referral.received', detail),
+    audit: auditRecord(REFERRER, record.id, receivedAt, 'referral.received', detail),
     receipt: {
       reference: record.reference,
       receiptToken: identifiers.receiptToken,
@@ -162,7 +162,7 @@ export function referrerStatusView(
   const outcome = record.decision?.outcome;
   return {
     view: { reference: record.reference, status: record.status, ...(outcome ? { outcome } : {}) },
-    audit: referrerAudit(record.id, now.toISOString(), 'status.viewed'),
+    audit: auditRecord(REFERRER, record.id, now.toISOString(), 'status.viewed'),
   };
 }
 
@@ -191,10 +191,6 @@ export function referrerFeedback(
       ...(input.comment ? { comment: input.comment } : {}),
       caseReceivedAt: record.receivedAt,
     },
-    audit: referrerAudit(record.id, at, 'feedback.received'),
+    audit: auditRecord(REFERRER, record.id, at, 'feedback.received'),
   };
-}
-
-function referrerAudit(caseId: string, at: string, action: string, detail?: string): AuditRecord {
-  return { caseId, at, actor: 'referrer', role: 'referrer', action, ...(detail ? { detail } : {}) };
 }

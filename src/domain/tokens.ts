@@ -14,6 +14,9 @@ export function newReference(): string {
 
 export const REFERENCE_PATTERN = /^MASH-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
+/** The ids the hub gives cases, requests and products (lower-case UUIDs): anything else names nothing. */
+export const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function newCaseId(): string {
   return randomUUID();
 }

@@ -3,13 +3,14 @@
  * decide. Each takes the current record, the request and "now", and returns the new records and the
  * audit entries to write with them in one transaction. Nothing here reads or writes storage.
  */
-import type {
-  Actor,
-  AuditRecord,
-  CaseRecord,
-  InformationProduct,
-  InformationRequest,
-  SearchDetails,
+import {
+  type Actor,
+  type AuditRecord,
+  auditRecord,
+  type CaseRecord,
+  type InformationProduct,
+  type InformationRequest,
+  type SearchDetails,
 } from './case.ts';
 import { ADULT_OUTCOMES, type Agency, CHILD_OUTCOMES, type Outcome, type Rag } from './codes.ts';
 import { OUTCOME_DESCRIPTIONS } from './outcomes.ts';
@@ -31,18 +32,6 @@ export class WorkflowError extends Error {
 
 export const DEFAULT_QUESTIONS =
   'Please share what your agency holds about the people named that is relevant to this safeguarding concern, and say whether it may leave the hub.';
-
-function audit(actor: Actor, caseId: string, at: string, action: string, detail?: string): AuditRecord {
-  return {
-    caseId,
-    at,
-    actor: actor.id,
-    role: actor.role,
-    ...(actor.agency ? { agency: actor.agency } : {}),
-    action,
-    ...(detail ? { detail } : {}),
-  };
-}
 
 function assertNotDecided(record: CaseRecord): void {
   if (record.status === 'decided') {
@@ -89,7 +78,7 @@ export function rate(
   const change = record.rag && record.rag !== input.rag ? `${input.rag} (was ${record.rag})` : input.rag;
   return {
     record: next,
-    audit: [audit(actor, record.id, at, isReRating ? 'case.re-rated' : 'case.rated', change)],
+    audit: [auditRecord(actor, record.id, at, isReRating ? 'case.re-rated' : 'case.rated', change)],
   };
 }
 
@@ -122,7 +111,7 @@ export function overrideConsent(
       consentOverride: { rationale: input.rationale, at, by: actor.id },
       version: record.version + 1,
     },
-    audit: [audit(actor, record.id, at, 'consent.overridden')],
+    audit: [auditRecord(actor, record.id, at, 'consent.overridden')],
   };
 }
 
@@ -197,7 +186,7 @@ export function issueRequests(
     record: next,
     requests,
     audit: requests.map((request) =>
-      audit(actor, record.id, at, 'request.issued', `${request.agency}, due ${request.dueAt}`),
+      auditRecord(actor, record.id, at, 'request.issued', `${request.agency}, due ${request.dueAt}`),
     ),
   };
 }
@@ -244,7 +233,7 @@ export function answerRequest(
     request: answered,
     record: next,
     audit: [
-      audit(
+      auditRecord(
         actor,
         record.id,
         at,
@@ -353,7 +342,7 @@ export function decide(
     record: next,
     ...(product ? { product } : {}),
     audit: [
-      audit(
+      auditRecord(
         actor,
         record.id,
         at,

@@ -3,7 +3,7 @@
  * The firewall is here: an agency's view carries the questions, the case reference and the subjects'
  * search details, never the referral, other agencies' answers or anything not released.
  */
-import type { Actor, InformationProduct, InformationRequest } from '../domain/case.ts';
+import { type Actor, auditRecord, type InformationProduct, type InformationRequest } from '../domain/case.ts';
 import type { Agency } from '../domain/codes.ts';
 import { isOverdue } from '../domain/timescales.ts';
 import { hubClock } from '../platform/clock.ts';
@@ -51,14 +51,7 @@ export function toAgencyView(request: InformationRequest, now: Date): AgencyRequ
 async function auditViews(actor: AgencyActor, caseIds: string[], action: string): Promise<void> {
   const at = hubClock.now().toISOString();
   await caseStore().appendAudit(
-    [...new Set(caseIds)].map((caseId) => ({
-      caseId,
-      at,
-      actor: actor.id,
-      role: actor.role,
-      agency: actor.agency,
-      action,
-    })),
+    [...new Set(caseIds)].map((caseId) => auditRecord(actor, caseId, at, action)),
   );
 }
 

@@ -3,7 +3,13 @@
  * so no case is ever shown without a record of who saw it.
  */
 import type { Principal } from '../auth/tokens.ts';
-import type { Actor, AuditRecord, CaseRecord, InformationRequest } from '../domain/case.ts';
+import {
+  type Actor,
+  auditRecord,
+  type CaseListItem,
+  type CaseRecord,
+  type InformationRequest,
+} from '../domain/case.ts';
 import type { CaseStatus, Rag, Role } from '../domain/codes.ts';
 import { isOverdue } from '../domain/timescales.ts';
 import { hubClock } from '../platform/clock.ts';
@@ -16,16 +22,7 @@ export function actorOf(principal: Principal, allowed: readonly Role[]): Actor {
   return { id: principal.sub, role, ...(principal.agency ? { agency: principal.agency } : {}) };
 }
 
-export interface CaseListItem {
-  id: string;
-  reference: string;
-  status: CaseStatus;
-  rag: Rag | null;
-  receivedAt: string;
-  decisionDueAt: string;
-  overdue: boolean;
-  reReferral: boolean;
-}
+export type { CaseListItem };
 
 export function isCaseOverdue(record: Pick<CaseRecord, 'status' | 'decisionDueAt'>, now: Date): boolean {
   return record.status !== 'decided' && isOverdue(new Date(record.decisionDueAt), now);
@@ -44,7 +41,7 @@ export async function listCases(
     ...(query.cursor ? { cursor: query.cursor } : {}),
   });
   const at = now.toISOString();
-  await caseStore().appendAudit(page.items.map((record) => auditOf(actor, record.id, at, 'case.listed')));
+  await caseStore().appendAudit(page.items.map((record) => auditRecord(actor, record.id, at, 'case.listed')));
   const items = page.items
     .map((record) => ({
       id: record.id,
@@ -70,19 +67,8 @@ export async function viewCase(actor: Actor, id: string): Promise<CaseView | und
   const record = await caseStore().getCase(id);
   if (!record) return undefined;
   const now = hubClock.now();
-  await caseStore().appendAudit([auditOf(actor, id, now.toISOString(), 'case.viewed')]);
+  await caseStore().appendAudit([auditRecord(actor, id, now.toISOString(), 'case.viewed')]);
   const requests = await caseStore().getRequests(record.requestIds ?? []);
   const { receiptTokenHash: _hash, subjectIdentityKeys: _keys, version: _version, ...view } = record;
   return { ...view, overdue: isCaseOverdue(record, now), requests };
-}
-
-function auditOf(actor: Actor, caseId: string, at: string, action: string): AuditRecord {
-  return {
-    caseId,
-    at,
-    actor: actor.id,
-    role: actor.role,
-    ...(actor.agency ? { agency: actor.agency } : {}),
-    action,
-  };
 }

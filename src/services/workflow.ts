@@ -4,12 +4,13 @@
  * queues. A concurrent change to the same case is retried from a fresh read.
  */
 import { randomUUID } from 'node:crypto';
-import type {
-  Actor,
-  AuditRecord,
-  CaseRecord,
-  InformationProduct,
-  InformationRequest,
+import {
+  type Actor,
+  type AuditRecord,
+  auditRecord,
+  type CaseRecord,
+  type InformationProduct,
+  type InformationRequest,
 } from '../domain/case.ts';
 import type { Agency, Outcome, Rag } from '../domain/codes.ts';
 import {
@@ -49,11 +50,23 @@ async function mutate<T>(
   );
 }
 
+/**
+ * What a pure step writes: the new case, under the version it was read at (optimistic locking), its audit
+ * records, and whatever else the step made (requests, an answer, a product).
+ */
+function stored(
+  read: CaseRecord,
+  step: { record: CaseRecord; audit: AuditRecord[] },
+  writes: Omit<StoredTransition, 'case' | 'audit'> = {},
+): StoredTransition {
+  return { case: { record: step.record, expectedVersion: read.version }, ...writes, audit: step.audit };
+}
+
 const simple =
   (step: (record: CaseRecord, now: Date) => { record: CaseRecord; audit: AuditRecord[] }) =>
   async (record: CaseRecord, now: Date) => {
-    const { record: next, audit } = step(record, now);
-    return { transition: { case: { record: next, expectedVersion: record.version }, audit }, result: next };
+    const next = step(record, now);
+    return { transition: stored(record, next), result: next.record };
   };
 
 export function triageCase(
@@ -81,14 +94,7 @@ export async function requestInformation(
 ): Promise<InformationRequest[]> {
   const requests = await mutate(caseId, async (record, now) => {
     const step = issueRequests(record, input, actor, now, randomUUID);
-    return {
-      transition: {
-        case: { record: step.record, expectedVersion: record.version },
-        newRequests: step.requests,
-        audit: step.audit,
-      },
-      result: step.requests,
-    };
+    return { transition: stored(record, step, { newRequests: step.requests }), result: step.requests };
   });
   await sendDeliveries(
     'request',
@@ -105,12 +111,9 @@ export async function decideCase(
   const decided = await mutate(caseId, async (record, now) => {
     const requests = await caseStore().getRequests(record.requestIds ?? []);
     const step = decide(record, requests, input, actor, now, randomUUID);
+    const product = step.product ? { newProduct: step.product } : {};
     return {
-      transition: {
-        case: { record: step.record, expectedVersion: record.version },
-        ...(step.product ? { newProduct: step.product } : {}),
-        audit: step.audit,
-      },
+      transition: stored(record, step, product),
       result: { record: step.record, ...(step.product ? { product: step.product } : {}) },
     };
   });
@@ -131,14 +134,7 @@ export async function answerAgencyRequest(
   return mutate(request.caseId, async (record, now) => {
     const fresh = (await caseStore().getRequest(requestId))!;
     const step = answerRequest(fresh, record, input, actor, now);
-    return {
-      transition: {
-        case: { record: step.record, expectedVersion: record.version },
-        answeredRequest: step.request,
-        audit: step.audit,
-      },
-      result: step.request,
-    };
+    return { transition: stored(record, step, { answeredRequest: step.request }), result: step.request };
   });
 }
 
@@ -146,16 +142,7 @@ export async function answerAgencyRequest(
 export async function caseAudit(actor: Actor, caseId: string): Promise<AuditRecord[] | undefined> {
   const record = await caseStore().getCase(caseId);
   if (!record) return undefined;
-  await caseStore().appendAudit([
-    {
-      caseId,
-      at: hubClock.now().toISOString(),
-      actor: actor.id,
-      role: actor.role,
-      ...(actor.agency ? { agency: actor.agency } : {}),
-      action: 'audit.viewed',
-    },
-  ]);
+  await caseStore().appendAudit([auditRecord(actor, caseId, hubClock.now().toISOString(), 'audit.viewed')]);
   const records = await caseStore().listAudit(caseId);
   return records.sort((a, b) => a.at.localeCompare(b.at));
 }

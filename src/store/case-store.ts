@@ -5,9 +5,9 @@
 import type {
   AuditRecord,
   CaseRecord,
-  CaseSummary,
   InformationProduct,
   InformationRequest,
+  QueueRow,
 } from '../domain/case.ts';
 import type { Agency, CaseStatus, Rag } from '../domain/codes.ts';
 import type { FeedbackRecord, SubjectSighting } from '../domain/intake.ts';
@@ -21,12 +21,6 @@ export interface CaseQuery {
   limit: number;
   cursor?: string;
 }
-
-/** A queue row: what the queue indexes project (src/resources.ts QUEUE_ROW_ATTRIBUTES). */
-export type QueueRow = Pick<
-  CaseRecord,
-  'id' | 'reference' | 'status' | 'rag' | 'receivedAt' | 'decisionDueAt' | 'reReferral'
->;
 
 export interface CasePage {
   items: QueueRow[];
@@ -117,4 +111,4 @@ export class ReferenceTakenError extends Error {
   }
 }
 
-export type { CaseSummary, FeedbackRecord, SubjectSighting };
+export type { FeedbackRecord, QueueRow, SubjectSighting };

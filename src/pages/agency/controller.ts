@@ -5,9 +5,11 @@
  * of a request only the questions, the case reference and the subjects' search details. Another
  * agency's request is "not found", exactly as in the API.
  */
+
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { Principal } from '../../auth/tokens.ts';
 import { AGENCY_LABELS } from '../../domain/codes.ts';
+import { ID_PATTERN } from '../../domain/tokens.ts';
 import { WorkflowError } from '../../domain/workflow.ts';
 import { agencyResponseSchema } from '../../http/api-schemas.ts';
 import { hubClock } from '../../platform/clock.ts';
@@ -35,7 +37,6 @@ import {
   switchUserUrl,
 } from '../shared/staff-session.ts';
 
-const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PRODUCTS_ON_HOME = 3;
 const ANSWERED_ON_HOME = 10;
 

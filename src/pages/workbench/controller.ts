@@ -8,6 +8,7 @@
  * post/redirect/get back to the case page with `?done=…` for the notification banner, and a problem
  * re-renders the case page with the error summary linked to the field (400, or 409 for a conflict).
  */
+
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from '../../auth/tokens.ts';
@@ -28,6 +29,7 @@ import {
   SOURCE_LABELS,
 } from '../../domain/codes.ts';
 import { describeOutcome, OUTCOME_DESCRIPTIONS } from '../../domain/outcomes.ts';
+import { ID_PATTERN } from '../../domain/tokens.ts';
 import { DEFAULT_QUESTIONS, WorkflowError } from '../../domain/workflow.ts';
 import {
   consentOverrideSchema,
@@ -62,7 +64,6 @@ import {
 } from '../shared/staff-session.ts';
 
 const PAGE_SIZE = 50;
-const CASE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const STATUS_LABELS: Record<CaseStatus, string> = {
   received: 'Not yet rated',
@@ -300,7 +301,7 @@ export async function workbenchCasePage(request: PageRequest): Promise<APIGatewa
   const match = /^cases\/([^/]+)(?:\/([a-z-]+))?$/.exec(request.pathParameters.path ?? '');
   const id = match?.[1];
   const sub = match?.[2];
-  if (!id || !CASE_ID_PATTERN.test(id)) return notFound(request);
+  if (!id || !ID_PATTERN.test(id)) return notFound(request);
   const principal = gate.principal;
 
   if (sub === 'audit') {
