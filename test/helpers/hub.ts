@@ -9,9 +9,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { vi } from 'vitest';
 import { localCredentials } from '../../local/aws-clients.ts';
 import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
 import type { Agency, Role } from '../../src/domain/codes.ts';
+import { hubClock } from '../../src/platform/clock.ts';
 
 export type TestHubOptions = Omit<HubOptions, 'port'>;
 
@@ -43,6 +45,19 @@ export interface TestHub extends Hub {
   documents: DynamoDBDocumentClient;
   sqs: SQSClient;
   s3: S3Client;
+}
+
+/**
+ * Holds the hub's clock still at `instant` until the returned function is called. `PUT /_local/clock`
+ * sets a clock that runs on, so a test that must know "now" to the millisecond (a deadline computed
+ * from receipt, overdue at exactly the due instant) freezes it instead. The test hub runs its handlers
+ * in this process, on this one clock.
+ */
+export function freezeHubClock(instant: string): () => void {
+  const at = Date.parse(instant);
+  if (Number.isNaN(at)) throw new Error(`not an instant: ${instant}`);
+  const frozen = vi.spyOn(hubClock, 'now').mockImplementation(() => new Date(at));
+  return () => frozen.mockRestore();
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);

@@ -1,7 +1,7 @@
 /** The hub's read side through the local hub: the queue, its filters and paging, the case page, and their audit. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { freezeHubClock, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -17,9 +17,13 @@ afterAll(async () => {
 
 async function submitAt(iso: string, immediateDanger = false) {
   await hub.api('PUT', '/_local/clock', { body: { now: iso } });
+  return submit(immediateDanger);
+}
+
+async function submit(immediateDanger = false) {
   const response = await hub.api('POST', '/api/referrals', { body: validReferral({ immediateDanger }) });
   expect(response.status).toBe(201);
-  return response.json as { reference: string; decisionDueAt: string };
+  return response.json as { reference: string; receivedAt: string; decisionDueAt: string };
 }
 
 describe('GET /api/cases', () => {
@@ -34,12 +38,12 @@ describe('GET /api/cases', () => {
   });
 
   it('sorts by decision deadline, and overdue is exact to the second', async () => {
-    // Red at Monday 16:55 London → due 20:55.
-    const red = await submitAt('2026-06-08T15:55:00.000Z', true);
+    // Red at Monday 16:55 London → due 20:55. The clock is held still, so the receipt is exactly 16:55.
+    let thaw = freezeHubClock('2026-06-08T15:55:00.000Z');
+    const red = await submit(true).finally(thaw);
+    expect(red.receivedAt).toBe('2026-06-08T15:55:00.000Z');
+    expect(red.decisionDueAt).toBe('2026-06-08T19:55:00.000Z');
     const amber = await submitAt('2026-06-08T09:00:00.000Z');
-    // The hub's clock runs on from the instant it was set to, so the receipt is a few ms after 16:55.
-    expect(red.decisionDueAt).toMatch(/^2026-06-08T19:55:00\.\d{3}Z$/);
-    const due = Date.parse(red.decisionDueAt);
 
     const list = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items as Array<{
       decisionDueAt: string;
@@ -48,25 +52,51 @@ describe('GET /api/cases', () => {
     const dues = list.map((item) => item.decisionDueAt);
     expect(dues).toEqual([...dues].sort());
 
-    await hub.api('PUT', '/_local/clock', { body: { now: new Date(due - 1000).toISOString() } });
-    let overdue = (await hub.api('GET', '/api/cases?overdue=true&limit=500', { token: mash })).json.items;
-    expect(overdue.map((item: { reference: string }) => item.reference)).not.toContain(red.reference);
+    // DOMAIN.md: a red case due at 20:55 is not overdue at 20:54:59 and is overdue at 20:55:00.
+    const overdueAt = async (instant: string) => {
+      thaw = freezeHubClock(instant);
+      try {
+        const response = await hub.api('GET', '/api/cases?overdue=true&limit=500', { token: mash });
+        expect(response.status).toBe(200);
+        return response.json.items as Array<{ reference: string; overdue: boolean }>;
+      } finally {
+        thaw();
+      }
+    };
+    let overdue = await overdueAt('2026-06-08T19:54:59.000Z');
+    expect(overdue.map((item) => item.reference)).not.toContain(red.reference);
 
-    await hub.api('PUT', '/_local/clock', { body: { now: new Date(due).toISOString() } });
-    overdue = (await hub.api('GET', '/api/cases?overdue=true&limit=500', { token: mash })).json.items;
-    expect(overdue.map((item: { reference: string }) => item.reference)).toContain(red.reference);
-    expect(overdue.every((item: { overdue: boolean }) => item.overdue)).toBe(true);
-    expect(overdue.map((item: { reference: string }) => item.reference)).not.toContain(amber.reference);
+    overdue = await overdueAt('2026-06-08T19:55:00.000Z');
+    expect(overdue.map((item) => item.reference)).toContain(red.reference);
+    expect(overdue.every((item) => item.overdue)).toBe(true);
+    expect(overdue.map((item) => item.reference)).not.toContain(amber.reference);
   });
 
   it('filters by status and rag, and pages with a cursor', async () => {
-    for (let i = 0; i < 5; i++) await submitAt(`2026-07-0${i + 1}T10:00:00.000Z`);
+    const plain: string[] = [];
+    for (let i = 0; i < 5; i++) plain.push((await submitAt(`2026-07-0${i + 1}T10:00:00.000Z`)).reference);
+    const urgent = (await submitAt('2026-07-06T10:00:00.000Z', true)).reference;
+    const triaged = await submitAt('2026-07-07T10:00:00.000Z');
+    const triagedId = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items.find(
+      (item: { reference: string }) => item.reference === triaged.reference,
+    ).id;
+    expect(
+      (await hub.api('POST', `/api/cases/${triagedId}/triage`, { token: mash, body: { rag: 'amber' } }))
+        .status,
+    ).toBe(200);
+
     const red = (await hub.api('GET', '/api/cases?rag=red&limit=500', { token: mash })).json.items;
-    expect(red.length).toBeGreaterThan(0);
     expect(red.every((item: { rag: string }) => item.rag === 'red')).toBe(true);
+    const redReferences = red.map((item: { reference: string }) => item.reference);
+    expect(redReferences).toContain(urgent);
+    for (const reference of [...plain, triaged.reference]) expect(redReferences).not.toContain(reference);
+
     const received = (await hub.api('GET', '/api/cases?status=received&limit=500', { token: mash })).json
       .items;
     expect(received.every((item: { status: string }) => item.status === 'received')).toBe(true);
+    const receivedReferences = received.map((item: { reference: string }) => item.reference);
+    for (const reference of [...plain, urgent]) expect(receivedReferences).toContain(reference);
+    expect(receivedReferences).not.toContain(triaged.reference);
 
     const all = (await hub.api('GET', '/api/cases?limit=500', { token: mash })).json.items;
     const paged: unknown[] = [];

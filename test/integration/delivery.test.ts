@@ -2,12 +2,13 @@
  * Delivery over the hub's real queues (fauxqs) under faults: duplicate deliveries make one effect,
  * a poison message reaches the DLQ after maxReceiveCount receives while the rest of its batch is
  * processed, and a request whose queue message was never sent is re-sent by the sweeper.
- * Visibility is shortened to one second so redrive happens within the test.
+ * The same for information products: one left unsent by its decision is re-sent by the sweeper and
+ * delivered once. Visibility is shortened to one second so redrive happens within the test.
  */
 import { GetQueueUrlCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseTable, informationRequestQueue } from '../../src/resources.ts';
+import { caseTable, informationProductQueue, informationRequestQueue } from '../../src/resources.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
@@ -45,6 +46,27 @@ async function ratedCase(): Promise<string> {
 
 async function settle() {
   expect((await hub.api('POST', '/_local/settle')).status).toBe(200);
+}
+
+/** The hub's clock, which runs on from wherever an earlier test set it. */
+async function hubNow(): Promise<number> {
+  const response = await hub.api('GET', '/_local/clock');
+  expect(response.status).toBe(200);
+  return Date.parse(response.json.now);
+}
+
+/** Runs the delivery sweeper with the hub's clock `minutes` on from now, and waits for the queues to settle. */
+async function sweepAfter(minutes: number) {
+  const later = new Date((await hubNow()) + minutes * 60_000).toISOString();
+  expect((await hub.api('PUT', '/_local/clock', { body: { now: later } })).status).toBe(200);
+  expect((await hub.api('POST', '/_local/schedules/delivery-sweeper/run')).status).toBe(200);
+  await settle();
+}
+
+async function productIds(token: string): Promise<string[]> {
+  const response = await hub.api('GET', '/api/agency/products', { token });
+  expect(response.status).toBe(200);
+  return response.json.items.map((item: { id: string }) => item.id);
 }
 
 async function inboxIds(): Promise<string[]> {
@@ -161,15 +183,57 @@ describe('delivery of information requests', () => {
     expect(await inboxIds()).not.toContain(requestId);
 
     // Within its first minute the sweeper leaves it alone (its first send may still be on the way).
-    await hub.api('POST', '/_local/schedules/delivery-sweeper/run');
+    expect((await hub.api('POST', '/_local/schedules/delivery-sweeper/run')).status).toBe(200);
     await settle();
     expect(await inboxIds()).not.toContain(requestId);
 
-    const later = new Date(Date.now() + 2 * 60_000).toISOString();
-    await hub.api('PUT', '/_local/clock', { body: { now: later } });
-    const run = await hub.api('POST', '/_local/schedules/delivery-sweeper/run');
-    expect(run.status).toBe(200);
+    await sweepAfter(2);
+    expect((await inboxIds()).filter((candidate) => candidate === requestId)).toHaveLength(1);
+  });
+});
+
+describe('delivery of information products', () => {
+  it('re-sends a product whose message was never sent, and delivers it once', async () => {
+    const id = await ratedCase();
+    const reference = (await hub.api('GET', `/api/cases/${id}`, { token: mash })).json.reference as string;
+    const realUrl = process.env[informationProductQueue.envVar]!;
+    process.env[informationProductQueue.envVar] = `${realUrl}-unreachable`;
+    let productId: string;
+    try {
+      const decided = await hub.api('POST', `/api/cases/${id}/decision`, {
+        token: mash,
+        body: {
+          outcome: 'S17_ASSESSMENT',
+          rationale: 'Needs a social work assessment',
+          recipientAgency: 'police',
+        },
+      });
+      expect(decided.status).toBe(200);
+      productId = decided.json.productId;
+      expect(productId).toMatch(/^[0-9a-f-]{36}$/);
+    } finally {
+      process.env[informationProductQueue.envVar] = realUrl;
+    }
     await settle();
-    expect(await inboxIds()).toContain(requestId);
+    expect(await productIds(police)).not.toContain(productId);
+
+    // Within its first minute the sweeper leaves it alone.
+    expect((await hub.api('POST', '/_local/schedules/delivery-sweeper/run')).status).toBe(200);
+    await settle();
+    expect(await productIds(police)).not.toContain(productId);
+
+    await sweepAfter(2);
+    const products = (await hub.api('GET', '/api/agency/products', { token: police })).json.items;
+    expect(products.filter((item: { id: string }) => item.id === productId)).toEqual([
+      expect.objectContaining({
+        caseReference: reference,
+        outcome: 'S17_ASSESSMENT',
+        recipientAgency: 'police',
+      }),
+    ]);
+
+    // A second sweep finds nothing left to send: still one product.
+    await sweepAfter(2);
+    expect((await productIds(police)).filter((candidate) => candidate === productId)).toHaveLength(1);
   });
 });

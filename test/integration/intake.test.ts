@@ -5,7 +5,7 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyTable } from '../../src/resources.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { freezeHubClock, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -34,16 +34,16 @@ async function setClock(iso: string) {
 
 describe('POST /api/referrals', () => {
   it('creates a case and answers 201 with the reference, a receipt token and the decision deadline', async () => {
-    await setClock('2026-05-18T09:00:00.000Z'); // Monday 10:00 London (BST)
-    const response = await hub.api('POST', '/api/referrals', { body: validReferral() });
+    const thaw = freezeHubClock('2026-05-18T09:00:00.000Z'); // Monday 10:00 London (BST)
+    const response = await hub.api('POST', '/api/referrals', { body: validReferral() }).finally(thaw);
     expect(response.status).toBe(201);
     expect(response.json).toEqual({
       reference: expect.stringMatching(/^MASH-[0-9A-Z]{4}-[0-9A-Z]{4}$/),
       receiptToken: expect.any(String),
       status: 'received',
-      receivedAt: expect.stringMatching(/^2026-05-18T09:00:0\d\.\d{3}Z$/),
+      receivedAt: '2026-05-18T09:00:00.000Z',
       // Unrated: one working day after receipt, the same time on Tuesday.
-      decisionDueAt: expect.stringMatching(/^2026-05-19T09:00:0\d\.\d{3}Z$/),
+      decisionDueAt: '2026-05-19T09:00:00.000Z',
     });
     const cases = await allCases();
     const stored = cases.find((item) => item.reference === response.json.reference);
@@ -264,6 +264,34 @@ describe('re-referrals (DOMAIN.md)', () => {
     expect(byReference.get(first.json.reference)).toMatchObject({ reReferral: false });
     expect(byReference.get(within.json.reference)).toMatchObject({ reReferral: true });
     expect(byReference.get(outside.json.reference)).toMatchObject({ reReferral: false });
+  });
+
+  it('counts London dates, not UTC ones, across London midnight', async () => {
+    const referral = (firstName: string) => {
+      const body = validReferral();
+      body.subjects[0] = { type: 'child', firstName, lastName: 'Midnight', dateOfBirth: '2014-03-03' };
+      return body;
+    };
+    // 23:30 UTC on 31 May 2025 is 00:30 BST on 1 June: inside the window of 1 June 2026 (23:30 BST, still
+    // 1 June in London). By UTC dates the first would be 31 May, outside the window.
+    await setClock('2025-05-31T23:30:00.000Z');
+    const early = await hub.api('POST', '/api/referrals', { body: referral('Early') });
+    await setClock('2026-06-01T22:30:00.000Z');
+    const inside = await hub.api('POST', '/api/referrals', { body: referral('Early') });
+
+    // 12:00 UTC on 1 June 2025, then 23:30 UTC on 1 June 2026, which is 00:30 BST on 2 June in London: the
+    // window starts 2 June 2025, so it is not a re-referral. By UTC dates it would be.
+    await setClock('2025-06-01T12:00:00.000Z');
+    await hub.api('POST', '/api/referrals', { body: referral('Late') });
+    await setClock('2026-06-01T23:30:00.000Z');
+    const outside = await hub.api('POST', '/api/referrals', { body: referral('Late') });
+
+    for (const response of [early, inside, outside]) expect(response.status).toBe(201);
+    const byReference = new Map(
+      (await allCases()).map((item) => [item.reference, item as unknown as { reReferral: boolean }]),
+    );
+    expect(byReference.get(inside.json.reference)?.reReferral).toBe(true);
+    expect(byReference.get(outside.json.reference)?.reReferral).toBe(false);
   });
 });
 

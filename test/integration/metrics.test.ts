@@ -108,6 +108,7 @@ describe('monthly export', () => {
   });
 
   it('writes the same figures as CSV, and the same bytes every time except generatedAt', async () => {
+    await runMonthly('2026-10');
     const first = (await hub.api('GET', '/api/reports/monthly/2026-10.json', { token: board })).text;
     await runMonthly('2026-10');
     const second = (await hub.api('GET', '/api/reports/monthly/2026-10.json', { token: board })).text;
@@ -130,8 +131,9 @@ describe('monthly export', () => {
   });
 
   it('contains no personal data anywhere in the bucket', async () => {
-    await hub.api('POST', '/_local/schedules/metrics-weekly/run?periodId=2026-W41');
-    await hub.api('POST', '/_local/schedules/metrics-daily/run?periodId=2026-10-05');
+    await runMonthly('2026-10');
+    for (const run of ['metrics-weekly/run?periodId=2026-W41', 'metrics-daily/run?periodId=2026-10-05'])
+      expect((await hub.api('POST', `/_local/schedules/${run}`)).status).toBe(200);
     const listing = await hub.api('GET', '/api/reports', { token: board });
     expect(listing.status).toBe(200);
     const keys = listing.json.items.map((item: { key: string }) => item.key);

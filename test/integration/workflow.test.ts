@@ -4,7 +4,7 @@
  * the referrer's view, and the audit trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { freezeHubClock, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
@@ -139,16 +139,17 @@ describe('consent gate and information requests', () => {
     });
     expect(override.status).toBe(200);
 
-    await hub.api('PUT', '/_local/clock', { body: { now: '2026-05-19T14:00:00.000Z' } }); // Tuesday 15:00
-    const issued = await hub.api('POST', `/api/cases/${kase.id}/information-requests`, {
-      token: mash,
-      body: { agencies: ['police', 'health'], questions: 'Any contact with the family?' },
-    });
+    const thaw = freezeHubClock('2026-05-19T14:00:00.000Z'); // Tuesday 15:00
+    const issued = await hub
+      .api('POST', `/api/cases/${kase.id}/information-requests`, {
+        token: mash,
+        body: { agencies: ['police', 'health'], questions: 'Any contact with the family?' },
+      })
+      .finally(thaw);
     expect(issued.status).toBe(202);
     expect(issued.json.requests).toHaveLength(2);
     // Amber: 6 working hours from Tuesday 15:00 → Wednesday 12:15.
-    for (const request of issued.json.requests)
-      expect(request.dueAt).toMatch(/^2026-05-20T11:15:00\.\d{3}Z$/);
+    for (const request of issued.json.requests) expect(request.dueAt).toBe('2026-05-20T11:15:00.000Z');
 
     await settle();
     const policeInbox = await hub.api('GET', '/api/agency/requests', { token: police });
@@ -188,15 +189,16 @@ describe('consent gate and information requests', () => {
 describe('agency answers, decision and the information product', () => {
   it('walks the whole pipeline and keeps the firewall', async () => {
     const kase = await newCase({ consentGiven: true, immediateDanger: true, at: '2026-06-01T09:00:00.000Z' });
-    const issued = await hub.api('POST', `/api/cases/${kase.id}/information-requests`, {
-      token: mash,
-      body: { agencies: ['police', 'health'] },
-    });
+    const thaw = freezeHubClock('2026-06-01T09:00:05.000Z');
+    const issued = await hub
+      .api('POST', `/api/cases/${kase.id}/information-requests`, {
+        token: mash,
+        body: { agencies: ['police', 'health'] },
+      })
+      .finally(thaw);
     expect(issued.status).toBe(202);
     // Red: two hours wall-clock from issue.
-    expect(Date.parse(issued.json.requests[0].dueAt) - Date.parse('2026-06-01T09:00:00.000Z')).toBeLessThan(
-      2 * 3600 * 1000 + 5000,
-    );
+    for (const request of issued.json.requests) expect(request.dueAt).toBe('2026-06-01T11:00:05.000Z');
     await settle();
     const policeRequest = issued.json.requests.find((r: { agency: string }) => r.agency === 'police');
     const healthRequest = issued.json.requests.find((r: { agency: string }) => r.agency === 'health');

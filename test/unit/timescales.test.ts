@@ -634,25 +634,3 @@ describe('properties', () => {
     );
   });
 });
-
-describe('speed', () => {
-  it('computes 10,000 deadlines well under a second', () => {
-    const base = at('2026-01-01 00:00').getTime();
-    const starts = Array.from(
-      { length: 10_000 },
-      (_, i) => new Date(base + ((i * 7_919_311) % (3 * 365 * 86_400_000))),
-    );
-    const began = performance.now();
-    let sum = 0;
-    starts.forEach((start, i) => {
-      const due =
-        i % 2 === 0
-          ? decisionDueAt(start, DECISION_RATINGS[i % 4] as Rag | 'unrated')
-          : agencyResponseDueAt(start, RATINGS[i % 3] as Rag);
-      sum += due.getTime();
-    });
-    const elapsed = performance.now() - began;
-    expect(sum).toBeGreaterThan(0);
-    expect(elapsed).toBeLessThan(1_000);
-  });
-});
