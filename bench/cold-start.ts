@@ -240,7 +240,7 @@ export async function firstRequests(hub: TestHub): Promise<Record<FunctionName, 
 // Hello worlds
 // ---------------------------------------------------------------------------------------------------------
 
-export const HELLO = "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n";
+const HELLO = "export const handler = async () => ({ statusCode: 200, body: 'hello' });\n";
 
 /** How a hello world builds each AWS SDK package's client; a package not listed fails the bench. */
 const SDK_CLIENTS: Record<string, { imports: string; build: string }> = {
