@@ -57,7 +57,7 @@ const HOUR_MS = 3600 * 1000;
  * What happened to synthetic case `i` after intake, derived from `i` alone (so every month gets the same
  * mix): the record as the workflow would have left it, with the facts the board's measures read.
  */
-export function withHistory(record: CaseRecord, i: number): CaseRecord {
+function withHistory(record: CaseRecord, i: number): CaseRecord {
   const received = new Date(record.receivedAt);
   const at = (ms: number) => new Date(received.getTime() + ms).toISOString();
   // One in ten never rated; the rest red, amber or green, one in seven of those re-rated.
@@ -143,7 +143,7 @@ type Json = Record<string, unknown>;
  * Throws unless every measure group of a published export has the figures the synthetic history must
  * produce: an export of cases that were never decided, requested or given feedback computes nothing.
  */
-export function assertEveryMeasureComputed(exported: Json, what: string): void {
+function assertEveryMeasureComputed(exported: Json, what: string): void {
   const group = (name: string) => (exported[name] ?? {}) as Json;
   const positive = (value: unknown) => typeof value === 'number' && value > 0;
   const missing: string[] = [];

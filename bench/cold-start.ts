@@ -77,9 +77,9 @@ export function bundle(
 // ---------------------------------------------------------------------------------------------------------
 
 /** The AWS SDK clients a first response talks to; the hello world makes one request with each. */
-export type HelloCall = 'dynamodb' | 's3';
+type HelloCall = 'dynamodb' | 's3';
 
-export interface FirstRequest {
+interface FirstRequest {
   /** What the request is, for the results. */
   what: string;
   /** A fresh event for each cold process. */
@@ -88,7 +88,7 @@ export interface FirstRequest {
 }
 
 /** An API Gateway REST (v1) proxy event, with what the handlers read. */
-export function apiEvent(
+function apiEvent(
   method: string,
   resource: string,
   options: {
@@ -148,7 +148,7 @@ function sqsEvent(message: unknown) {
  * answered and decided (so the queue consumers deliver a real request and product; both were delivered
  * already, so each reads the item and finds nothing to do), and tokens for each role.
  */
-export async function firstRequests(hub: TestHub): Promise<Record<FunctionName, FirstRequest>> {
+async function firstRequests(hub: TestHub): Promise<Record<FunctionName, FirstRequest>> {
   const [mash, agency, board] = await Promise.all([
     hub.token('mash'),
     hub.token('agency', 'police'),

@@ -21,7 +21,7 @@ import { createCaseTransaction, itemSizeBytes, planReferral, sightingQueries } f
 import { benchReferral } from './referrals.ts';
 import { log, median, percentile, round } from './stats.ts';
 
-export interface LoadRun {
+interface LoadRun {
   throughput: number;
   p50Ms: number;
   p99Ms: number;
@@ -202,7 +202,7 @@ async function cpuMsPerReferral(hub: TestHub, side: Side, keyed: boolean, count:
   return (used.user + used.system) / 1000 / count;
 }
 
-export interface LoadComparison {
+interface LoadComparison {
   throughputRatio: number;
   p99Ratio: number;
   runs: Array<{ hub: LoadRun; bare: LoadRun }>;

@@ -18,7 +18,7 @@ const RATE_PER_SECOND = 50;
 const POLL_MS = 50;
 const AGENCY = 'police';
 /** How long the poller keeps looking after the last request is issued; a request not seen by then counts at this. */
-export const UNSEEN_SECONDS = 30;
+const UNSEEN_SECONDS = 30;
 
 /** Triaged cases with consent, ready for information requests. */
 export async function ratedCases(hub: TestHub, mash: string, count: number): Promise<string[]> {
