@@ -7,6 +7,9 @@
  * export month; 100,000 in a full run, 3,000 quick). DynamoDB Local pages a GSI Query in time that grows
  * with the offset (5,000 items read in ~1.5 s, 10,000 in ~5.7 s on the 2-core machine), so 100,000 takes
  * many minutes per read there: `--referrals 20000` keeps a full run to a few minutes.
+ *
+ * Every section runs on one local hub (in memory), the cold starts too: each cold process answers a
+ * first request on it. bench/findings.md says how each figure is measured.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
