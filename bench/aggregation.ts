@@ -2,11 +2,21 @@
  * The board's exports over synthetic case items written directly in the stored shape (the seeder, at
  * ~20 referrals/s, is too slow for 100,000): a large month for the read ratio, and a 12-month year of
  * smaller months for the one-month-of-twelve ratio and the second table size of the memory figure.
+ *
+ * Each synthetic case has a history (`withHistory`): most are rated, some re-rated, most decided (some
+ * late, some within a working day), some still open past their deadline, many with agency requests
+ * (answered on time, answered late, or unanswered), some re-referrals, some with feedback. So the
+ * export computes every measure; before any timing, the bench reads the exports it wrote and refuses
+ * to go on if a measure group came out empty (`assertEveryMeasureComputed`).
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { caseTable } from '../src/resources.ts';
+import type { CaseRecord } from '../src/domain/case.ts';
+import { AGENCIES, OUTCOMES, RAG_RATINGS, type Rag } from '../src/domain/codes.ts';
+import { agencyResponseDueAt, decisionDueAt } from '../src/domain/timescales.ts';
+import { caseTable, reportsBucket } from '../src/resources.ts';
 import type { TestHub } from '../test/helpers/hub.ts';
 import { caseItem, itemSizeBytes, planReferral } from './records.ts';
 import { benchReferral } from './referrals.ts';
@@ -19,6 +29,8 @@ const ONE_OF_TWELVE = '2025-06';
 
 interface ChildResult {
   items: number;
+  /** The JSON exports written (export mode), in the reports bucket. */
+  jsonKeys: string[];
   elapsedMs: number;
   baselineRssMB: number;
   sampledPeakRssMB: number;
@@ -39,6 +51,135 @@ function runChild(mode: 'export' | 'bare', months: string[]): Promise<ChildResul
   });
 }
 
+const HOUR_MS = 3600 * 1000;
+
+/**
+ * What happened to synthetic case `i` after intake, derived from `i` alone (so every month gets the same
+ * mix): the record as the workflow would have left it, with the facts the board's measures read.
+ */
+function withHistory(record: CaseRecord, i: number): CaseRecord {
+  const received = new Date(record.receivedAt);
+  const at = (ms: number) => new Date(received.getTime() + ms).toISOString();
+  // One in ten never rated; the rest red, amber or green, one in seven of those re-rated.
+  const rag = record.rag ?? (i % 10 === 9 ? null : RAG_RATINGS[i % RAG_RATINGS.length]!);
+  const rating = (ratedAs: Rag, ms: number) => ({
+    rag: ratedAs,
+    rationale: 'Bench rating',
+    at: at(ms),
+    by: 'bench',
+    decisionDueAt: decisionDueAt(received, ratedAs).toISOString(),
+  });
+  const rated: CaseRecord = rag
+    ? {
+        ...record,
+        rag,
+        status: 'triaged',
+        decisionDueAt: decisionDueAt(received, rag).toISOString(),
+        ratingHistory: [
+          ...(i % 7 === 3 ? [rating(rag === 'green' ? 'amber' : 'green', HOUR_MS / 2)] : []),
+          rating(rag, HOUR_MS),
+        ],
+      }
+    : record;
+  // Six in ten get requests (one, or two for every third of those): on time, late, or never answered.
+  const requestSummaries =
+    rag && i % 5 < 3
+      ? Array.from({ length: i % 3 === 0 ? 2 : 1 }, (_, n) => {
+          const issued = new Date(received.getTime() + 2 * HOUR_MS);
+          const due = agencyResponseDueAt(issued, rag);
+          const answer = (i + n) % 10;
+          const answeredAt =
+            answer < 6
+              ? new Date(issued.getTime() + (due.getTime() - issued.getTime()) / 2)
+              : answer < 9
+                ? new Date(due.getTime() + 6 * HOUR_MS)
+                : undefined;
+          return {
+            id: `${record.id}-${n}`,
+            agency: AGENCIES[(i + 4 * n) % 3 === 0 ? 0 : (i + 4 * n) % AGENCIES.length]!,
+            issuedAt: issued.toISOString(),
+            dueAt: due.toISOString(),
+            ...(answeredAt ? { answeredAt: answeredAt.toISOString() } : {}),
+          };
+        })
+      : undefined;
+  // Three in four decided, between 3 hours and 4 days after receipt; the rest left open (past due by
+  // the end of the month).
+  const decidedAfterMs = [3, 20, 30, 50, 96][i % 5]! * HOUR_MS;
+  const decision =
+    i % 4 !== 1
+      ? {
+          outcome: OUTCOMES[i % OUTCOMES.length]!,
+          rationale: 'Bench decision',
+          decidedAt: at(decidedAfterMs),
+          decidedBy: 'bench',
+          withinTimescale: received.getTime() + decidedAfterMs <= Date.parse(rated.decisionDueAt),
+        }
+      : undefined;
+  // One in three referrers left feedback.
+  const feedback =
+    i % 3 === 1
+      ? {
+          feedbackResponses: 1,
+          feedbackHelpful: i % 2,
+          feedbackRatingSum: 1 + (i % 5),
+          feedbackRatingCount: 1,
+        }
+      : {};
+  return {
+    ...rated,
+    ...(decision ? { decision, status: 'decided' as const } : {}),
+    ...(requestSummaries
+      ? { requestSummaries, requestIds: requestSummaries.map((request) => request.id) }
+      : {}),
+    ...(i % 9 === 4 ? { reReferral: true } : {}),
+    ...feedback,
+  };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Throws unless every measure group of a published export has the figures the synthetic history must
+ * produce: an export of cases that were never decided, requested or given feedback computes nothing.
+ */
+function assertEveryMeasureComputed(exported: Json, what: string): void {
+  const group = (name: string) => (exported[name] ?? {}) as Json;
+  const positive = (value: unknown) => typeof value === 'number' && value > 0;
+  const missing: string[] = [];
+  const need = (groupName: string, names: string[]) => {
+    for (const name of names)
+      if (!positive(group(groupName)[name])) missing.push(`${groupName}.${name} = ${group(groupName)[name]}`);
+  };
+  need('volume', ['referrals']);
+  need('timeliness', [
+    'decided',
+    'withinTimescale',
+    'medianHoursToDecision',
+    'p90HoursToDecision',
+    'openOverdue',
+  ]);
+  need('quality', ['reReferrals', 'nfa', 'reRated']);
+  need('confidence', ['responses', 'helpful', 'meanRating', 'ratings', 'toldOutcomeWithinOneWorkingDay']);
+  const timeliness = group('timeliness');
+  if (!(Number(timeliness.pctWithinTimescale) < 100)) missing.push('timeliness: no late decision');
+  const agencies = Object.values(group('agencyResponses')) as Json[];
+  if (!agencies.some((a) => positive(a.answered) && positive(a.onTime) && positive(a.medianHoursToRespond)))
+    missing.push('agencyResponses: no agency with answered requests');
+  if (!agencies.some((a) => typeof a.pctOnTime === 'number' && a.pctOnTime < 100 && positive(a.answered)))
+    missing.push('agencyResponses: no late or unanswered request');
+  if (missing.length > 0)
+    throw new Error(`aggregation: the export of ${what} left measures uncomputed: ${missing.join('; ')}`);
+}
+
+async function checkExports(hub: TestHub, result: ChildResult, what: string): Promise<void> {
+  if (result.jsonKeys.length === 0) throw new Error(`aggregation: the export of ${what} wrote nothing`);
+  for (const key of result.jsonKeys) {
+    const object = await hub.s3.send(new GetObjectCommand({ Bucket: reportsBucket.localName, Key: key }));
+    assertEveryMeasureComputed(JSON.parse(await object.Body!.transformToString()), `${what} (${key})`);
+  }
+}
+
 /** Writes `count` case items received evenly through the middle of a UTC month. */
 async function writeMonth(hub: TestHub, month: string, count: number): Promise<number> {
   const start = Date.parse(`${month}-03T00:00:00Z`);
@@ -50,7 +191,7 @@ async function writeMonth(hub: TestHub, month: string, count: number): Promise<n
       const batch: Array<Record<string, unknown>> = [];
       while (batch.length < 25 && next < count) {
         const received = new Date(start + Math.floor((next * span) / count));
-        const item = caseItem(planReferral(benchReferral(), received).record);
+        const item = caseItem(withHistory(planReferral(benchReferral(), received).record, next));
         bytes += itemSizeBytes(item);
         batch.push({ PutRequest: { Item: item } });
         next++;
@@ -101,12 +242,16 @@ export async function benchAggregation(
   // The first table size: the year alone. Peak RSS of one month's export.
   const small = await runChild('export', [ONE_OF_TWELVE]);
   log(`aggregation: one month of ${smallTable} items: ${JSON.stringify(small)}`);
+  await checkExports(hub, small, ONE_OF_TWELVE);
 
   log(`aggregation: writing ${referrals} case items in ${BIG_MONTH}`);
   const t = performance.now();
   await writeMonth(hub, BIG_MONTH, referrals);
   log(`aggregation: wrote ${referrals} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const seedSeconds = (performance.now() - seedStart) / 1000;
+  // Untimed: the large month's export must compute every measure before it is worth timing.
+  await checkExports(hub, await runChild('export', [BIG_MONTH]), BIG_MONTH);
+  log(`aggregation: every measure group computed for ${ONE_OF_TWELVE} and ${BIG_MONTH}`);
 
   const exportsMs: number[] = [];
   const bareMs: number[] = [];

@@ -1,7 +1,7 @@
 /**
  * Runs in a fresh process (environment inherited from the bench's hub): either the board's monthly
  * export of the given months (src/services/metrics.ts exportPeriod) or the bare receipt-index Query
- * reading the same items. Prints one JSON line: elapsed ms, items, peak RSS.
+ * reading the same items. Prints one JSON line: elapsed ms, items, the exports' JSON keys, peak RSS.
  */
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -60,9 +60,13 @@ const sampler = setInterval(() => {
 const baselineRss = process.memoryUsage().rss;
 const started = performance.now();
 let items = 0;
+const jsonKeys: string[] = [];
 for (const month of months) {
-  if (mode === 'export') items += (await exportPeriod('monthly', month)).referrals;
-  else items += await bare(month);
+  if (mode === 'export') {
+    const result = await exportPeriod('monthly', month);
+    items += result.referrals;
+    jsonKeys.push(result.jsonKey);
+  } else items += await bare(month);
 }
 const elapsedMs = performance.now() - started;
 clearInterval(sampler);
@@ -73,6 +77,7 @@ process.stdout.write(
     mode,
     months,
     items,
+    jsonKeys,
     elapsedMs,
     baselineRssMB: baselineRss / 2 ** 20,
     sampledPeakRssMB: sampledPeak / 2 ** 20,

@@ -48,7 +48,7 @@ export function renderMarkdown(results: Results): string {
   for (const [group, entries] of Object.entries(results.figures))
     for (const [name, f] of Object.entries(entries))
       out.push(
-        `| \`${group}.${name}\` | ${f.value} | ${f.target} | ${f.met ? 'yes' : '**no**'} | ${f.note ?? ''} |`,
+        `| \`${group}.${name}\` | ${f.value} | ${f.target} | ${f.met === null ? '—' : f.met ? 'yes' : '**no**'} | ${f.note ?? ''} |`,
       );
   out.push('');
   if (Object.keys(results.errors).length > 0) {

@@ -2,7 +2,7 @@
 import { validReferral } from '../test/helpers/referrals.ts';
 
 /** A random NHS number that passes the modulus 11 check (made up, not issued). */
-export function randomNhsNumber(): string {
+function randomNhsNumber(): string {
   for (;;) {
     const digits = Array.from({ length: 9 }, () => Math.floor(Math.random() * 10));
     const sum = digits.reduce((total, digit, index) => total + digit * (10 - index), 0);

@@ -20,13 +20,19 @@ export function round(value: number, digits = 3): number {
 export interface Figure {
   value: number;
   target: string;
-  met: boolean;
+  /** null: reported beside a target figure, with no target of its own. */
+  met: boolean | null;
   note?: string;
 }
 
 export function figure(value: number, comparator: '<=' | '>=', limit: number, note?: string): Figure {
   const met = Number.isFinite(value) && (comparator === '<=' ? value <= limit : value >= limit);
   return { value: round(value), target: `${comparator} ${limit}`, met, ...(note ? { note } : {}) };
+}
+
+/** A figure reported without a target (beside one that has a target, to explain it). */
+export function reported(value: number, note?: string): Figure {
+  return { value: round(value), target: 'none (reported)', met: null, ...(note ? { note } : {}) };
 }
 
 export function log(message: string): void {
