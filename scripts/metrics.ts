@@ -15,14 +15,13 @@ import { reportsBucket } from '../src/resources.ts';
 import { type ExportResult, exportPeriod } from '../src/services/metrics.ts';
 import { definitionsKey } from '../src/store/report-store.ts';
 import {
-  assertNoHubOn,
   dataFolder,
   displayFolder,
   messageOf,
   parseCommandLine,
   runWithHub,
+  startUp,
   UsageError,
-  usageExit,
 } from './lib/cli.ts';
 import { formatDuration, ProgressBar } from './lib/progress.ts';
 
@@ -65,8 +64,6 @@ function parseOptions(argv: string[]): Options {
       period: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
-      'data-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
     },
     HELP,
   );
@@ -102,14 +99,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 async function main(): Promise<void> {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) usageExit(PROGRAM, error.message);
-    throw error;
-  }
-  assertNoHubOn(PROGRAM, options.dataDir);
+  const options = startUp(PROGRAM, parseOptions);
   const folder = displayFolder(options.dataDir);
   const { period, ids } = options;
   process.stderr.write(

@@ -12,14 +12,13 @@ import { documents, resourceName } from '../src/platform/clients.ts';
 import { caseTable } from '../src/resources.ts';
 import { DynamoCaseStore } from '../src/store/dynamo-case-store.ts';
 import {
-  assertNoHubOn,
   dataFolder,
   displayFolder,
   messageOf,
   parseCommandLine,
   runWithHub,
+  startUp,
   UsageError,
-  usageExit,
   wholeNumber,
 } from './lib/cli.ts';
 import { formatDuration, ProgressBar } from './lib/progress.ts';
@@ -112,14 +111,7 @@ function holdsData(dataDir: string): boolean {
 }
 
 async function main(): Promise<void> {
-  let options: Options;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) usageExit(PROGRAM, error.message);
-    throw error;
-  }
-  assertNoHubOn(PROGRAM, options.dataDir);
+  const options = startUp(PROGRAM, parseOptions);
   const window = windowOf(options);
   const folder = displayFolder(options.dataDir);
   const lastDate = londonIsoDate(new Date(window.end.getTime() - 1));

@@ -5,6 +5,7 @@
 
 import { verifyToken } from '../../src/auth/caller.ts';
 import type { Principal } from '../../src/auth/tokens.ts';
+import type { CaseRecord } from '../../src/domain/case.ts';
 import { ID_PATTERN } from '../../src/domain/tokens.ts';
 import { createApiHandler, validate } from '../../src/http/api.ts';
 import {
@@ -73,9 +74,7 @@ export const handler = createApiHandler(
       return {
         statusCode: 200,
         body: {
-          id: record.id,
-          reference: record.reference,
-          status: record.status,
+          ...headline(record),
           rag: record.rag,
           decisionDueAt: record.decisionDueAt,
         },
@@ -111,9 +110,7 @@ export const handler = createApiHandler(
       return {
         statusCode: 200,
         body: {
-          id: record.id,
-          reference: record.reference,
-          status: record.status,
+          ...headline(record),
           decision: record.decision,
           ...(product ? { productId: product.id } : {}),
         },
@@ -140,3 +137,8 @@ export const handler = createApiHandler(
   },
   { translateError: translateWorkflowError, verifyToken },
 );
+
+/** What every reply about a changed case starts with. */
+function headline({ id, reference, status }: Pick<CaseRecord, 'id' | 'reference' | 'status'>) {
+  return { id, reference, status };
+}

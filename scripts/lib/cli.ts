@@ -17,13 +17,35 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export function usageExit(program: string, message: string): never {
+/** The options every script takes besides its own: the data folder and help. */
+const COMMON_OPTIONS = {
+  'data-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/**
+ * A script's start-up: its options parsed by `parse` (a UsageError exits 2 with one line), then the
+ * refusal to run on a data folder that a running hub holds.
+ */
+export function startUp<T extends { dataDir: string }>(program: string, parse: (argv: string[]) => T): T {
+  let options: T;
+  try {
+    options = parse(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) usageExit(program, error.message);
+    throw error;
+  }
+  assertNoHubOn(program, options.dataDir);
+  return options;
+}
+
+function usageExit(program: string, message: string): never {
   process.stderr.write(`${program}: ${message} (see --help)\n`);
   process.exit(EXIT_USAGE);
 }
 
 /**
- * Parses `argv` strictly: unknown options, positional arguments and missing values are UsageErrors.
+ * Parses `argv` strictly (with `--data-dir` and `--help` besides `options`): unknown options, positional arguments and missing values are UsageErrors.
  * `--help` / `-h` prints `help` and exits 0.
  */
 export function parseCommandLine(
@@ -33,7 +55,12 @@ export function parseCommandLine(
 ): Record<string, string | undefined> {
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { ...options, ...COMMON_OPTIONS },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // Node's messages run on ("... To specify a positional argument ..."): keep the first sentence.
@@ -79,7 +106,7 @@ export function displayFolder(dataDir: string): string {
 }
 
 /** Refuses (exit 2) when a hub in another process runs on this data folder. */
-export function assertNoHubOn(program: string, dataDir: string): void {
+function assertNoHubOn(program: string, dataDir: string): void {
   const running = liveHubRecords(runtimeDirectory).find((record) => record.dataDir === dataDir);
   if (running) {
     process.stderr.write(

@@ -151,6 +151,15 @@ const searchDetailsSchema = z
     description: 'What an agency needs to search its own records for a subject, and nothing more',
   });
 
+/** An agency's answer; the agency sees it without `answeredBy` (who in the hub recorded it is the hub's). */
+const answerSchema = z.object({
+  information: z.string(),
+  releasable: z.boolean(),
+  answeredAt: instantSchema,
+  answeredBy: z.string(),
+  late: z.boolean(),
+});
+
 export const informationRequestRecordSchema = z
   .object({
     id: uuid,
@@ -165,15 +174,7 @@ export const informationRequestRecordSchema = z
     status: z.enum(['open', 'answered']),
     deliveredAt: instantSchema.optional().meta({ description: "When it reached the agency's inbox" }),
     subjects: z.array(searchDetailsSchema),
-    answer: z
-      .object({
-        information: z.string(),
-        releasable: z.boolean(),
-        answeredAt: instantSchema,
-        answeredBy: z.string(),
-        late: z.boolean(),
-      })
-      .optional(),
+    answer: answerSchema.optional(),
   })
   .meta({ id: 'InformationRequestRecord' });
 
@@ -263,14 +264,7 @@ export const agencyRequestSchema = z
     overdue: z.boolean(),
     questions: z.string(),
     subjects: z.array(searchDetailsSchema),
-    answer: z
-      .object({
-        information: z.string(),
-        releasable: z.boolean(),
-        answeredAt: instantSchema,
-        late: z.boolean(),
-      })
-      .optional(),
+    answer: answerSchema.omit({ answeredBy: true }).optional(),
   })
   .meta({ id: 'AgencyRequest', description: 'An information request as its agency sees it' });
 export type AgencyRequestBody = z.infer<typeof agencyRequestSchema>;
