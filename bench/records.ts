@@ -4,12 +4,10 @@
  * TransactWriteItems of the case, its reference, its sightings and an audit record.
  */
 import type { AuditRecord, CaseRecord } from '../src/domain/case.ts';
-import { reReferralWindowStartDate, subjectIdentityKeys } from '../src/domain/identity.ts';
+import { openCase, type SubjectSighting, sightingLookup } from '../src/domain/intake.ts';
 import type { ReferralInput } from '../src/domain/referral.ts';
-import { decisionDueAt, londonIsoDate } from '../src/domain/timescales.ts';
-import { hashToken, newCaseId, newReceiptToken, newReference } from '../src/domain/tokens.ts';
+import { newCaseId, newReceiptToken, newReference } from '../src/domain/tokens.ts';
 import { caseTable, limits } from '../src/resources.ts';
-import type { SubjectSighting } from '../src/store/case-store.ts';
 import { createCaseInput, sightingsQuery } from '../src/store/dynamo/cases.ts';
 
 export interface PlannedReferral {
@@ -19,45 +17,21 @@ export interface PlannedReferral {
   windowStart: string;
 }
 
+/** A first referral (no earlier sightings) opened by intake's own pure openCase. */
 export function planReferral(referral: ReferralInput, received: Date): PlannedReferral {
-  const receivedAt = received.toISOString();
-  const receivedDate = londonIsoDate(received);
-  const rag = referral.immediateDanger ? 'red' : null;
-  const identityKeys = [...new Set(referral.subjects.flatMap(subjectIdentityKeys))];
-  const record: CaseRecord = {
-    id: newCaseId(),
-    reference: newReference(),
-    status: 'received',
-    rag,
-    receivedAt,
-    decisionDueAt: decisionDueAt(received, rag ?? 'unrated').toISOString(),
-    immediateDanger: referral.immediateDanger,
+  const opened = openCase({
     referral,
-    receiptTokenHash: hashToken(newReceiptToken()),
-    subjectIdentityKeys: identityKeys,
-    reReferral: false,
-    reReferralOf: [],
-    ratingHistory: [],
-    version: 1,
-  };
+    received,
+    earlierSightings: [],
+    reReferralWindowMonths: limits.reReferralWindowMonths,
+    identifiers: { caseId: newCaseId(), reference: newReference(), receiptToken: newReceiptToken() },
+  });
+  const lookup = sightingLookup(referral, received, limits.reReferralWindowMonths);
   return {
-    record,
-    sightings: identityKeys.map((identityKey) => ({
-      identityKey,
-      caseId: record.id,
-      reference: record.reference,
-      receivedAt,
-      receivedDate,
-    })),
-    audit: {
-      caseId: record.id,
-      at: receivedAt,
-      actor: 'referrer',
-      role: 'referrer',
-      action: 'referral.received',
-      detail: `source ${referral.referrer.source}`,
-    },
-    windowStart: reReferralWindowStartDate(receivedDate, limits.reReferralWindowMonths),
+    record: opened.record,
+    sightings: opened.sightings,
+    audit: opened.audit,
+    windowStart: lookup.fromDate,
   };
 }
 
