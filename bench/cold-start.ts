@@ -24,8 +24,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { HubFunction } from '../lib/hub-function.ts';
 import { LogKey } from '../lib/log-key.ts';
-import { bundleExtras, projectRoot } from '../lib/mash-stack.ts';
-import { type FunctionName, functions } from '../src/resources.ts';
+import { projectRoot } from '../lib/mash-stack.ts';
+import { type FunctionDefinition, type FunctionName, functionNames, functions } from '../src/resources.ts';
 import { log, median, round } from './stats.ts';
 
 const context: Record<string, unknown> = JSON.parse(
@@ -36,18 +36,17 @@ const context: Record<string, unknown> = JSON.parse(
 export function bundle(
   root: string,
   name: FunctionName,
-  extras: Partial<ReturnType<typeof bundleExtras>> = {},
+  extras: NonNullable<FunctionDefinition['bundle']> = {},
 ): string {
   const outdir = join(root, `cdk-${name}${extras.precompileViews === false ? '-no-precompile' : ''}`);
   const app = new App({ outdir, context });
   const stack = new Stack(app, 'Bench');
-  const definition = functions.find((fn) => fn.name === name)!;
+  const definition = functions[name];
   new HubFunction(stack, 'Fn', {
-    definition,
+    name,
+    definition: { ...definition, bundle: { ...definition.bundle, ...extras } },
     projectRoot,
     logKey: new LogKey(stack, 'LogKey'),
-    ...bundleExtras(name),
-    ...extras,
   });
   app.synth();
   const asset = readdirSync(outdir).find((entry) => entry.startsWith('asset.'))!;
@@ -183,20 +182,18 @@ export async function benchColdStart(
     const bundles: ColdStartResult['bundles'] = [];
     const files = new Map<FunctionName, string>();
     const helloBySdk = new Map<string, string>();
-    for (const fn of functions) {
-      const file = bundle(root, fn.name);
-      files.set(fn.name, file);
+    for (const name of functionNames) {
+      const file = bundle(root, name);
+      files.set(name, file);
       const sdk = sdkImports(readFileSync(file, 'utf8'));
       const key = sdk.join(',');
       if (!helloBySdk.has(key))
         helloBySdk.set(key, await helloBundle(root, `hello-${helloBySdk.size}`, sdkHelloSource(sdk)));
-      bundles.push({ name: fn.name, kb: round(statSync(file).size / 1024, 1), sdk });
-      log(
-        `cold start: ${fn.name} bundle ${(statSync(file).size / 1024).toFixed(0)} KB, SDK ${key || 'none'}`,
-      );
+      bundles.push({ name, kb: round(statSync(file).size / 1024, 1), sdk });
+      log(`cold start: ${name} bundle ${(statSync(file).size / 1024).toFixed(0)} KB, SDK ${key || 'none'}`);
     }
     const hello = await helloBundle(root, 'hello', HELLO);
-    const measured = measure === 'all' ? functions.map((fn) => fn.name) : measure;
+    const measured = measure === 'all' ? functionNames : measure;
     const helloTimes: number[] = [];
     const sdkTimes = new Map<string, number[]>([...helloBySdk.keys()].map((key) => [key, []]));
     const times = new Map<FunctionName, number[]>(measured.map((name) => [name, []]));

@@ -154,7 +154,6 @@ const localRoutes: LocalRoute[] = [
       }
       if (run.outcome === 'unknown-schedule')
         throw new HttpError(404, 'NOT_FOUND', 'There is no such schedule.');
-      if (run.outcome === 'not-built') throw hubErrors.notBuilt(`The target of schedule ${params.name}`);
       sendJson(res, 200, { schedule: params.name, result: run.result ?? null });
     },
   },
