@@ -18,7 +18,7 @@ import type { Scheduler } from './scheduler.ts';
 import { ROLE_HOMES, renderSignInPage, sessionCookie } from './sign-in-page.ts';
 import type { QueuePoller } from './sqs-poller.ts';
 
-export const JWKS_PATH = '/_local/issuer/.well-known/jwks.json';
+const JWKS_PATH = '/_local/issuer/.well-known/jwks.json';
 
 export interface LocalEndpointDependencies {
   clock: ShiftableClock;

@@ -76,7 +76,7 @@ export function nextRunAfter(schedule: ScheduleDefinition, after: Date): Date | 
 }
 
 /** EventBridge Scheduler delivers a schedule's input JSON as the event, as is. */
-export function scheduledEvent(schedule: ScheduleDefinition, periodId?: string): Record<string, string> {
+function scheduledEvent(schedule: ScheduleDefinition, periodId?: string): Record<string, string> {
   return { ...schedule.input, ...(periodId ? { periodId } : {}) };
 }
 
@@ -121,10 +121,6 @@ export class Scheduler {
   /** Called after the hub's clock is set or reset; the tick also notices shifts made elsewhere. */
   clockChanged(): void {
     this.recompute();
-  }
-
-  nextRun(name: string): Date | undefined {
-    return this.nextRuns.get(name);
   }
 
   async runNow(name: string, periodId?: string): Promise<ManualRun> {

@@ -171,7 +171,7 @@ export class QueuePoller {
  * Which messages stay on the queue, read as Lambda reads a partial batch response: nothing returned
  * means all succeeded; an entry without a valid itemIdentifier fails the whole batch.
  */
-export function failedMessageIds(result: unknown, messages: Message[]): Set<string> | 'all' {
+function failedMessageIds(result: unknown, messages: Message[]): Set<string> | 'all' {
   const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
   if (failures === undefined || failures === null) return new Set();
   if (!Array.isArray(failures)) return 'all';
@@ -186,7 +186,7 @@ export function failedMessageIds(result: unknown, messages: Message[]): Set<stri
 }
 
 /** One record of Lambda's SQS event, with Lambda's camelCase spelling of message attributes. */
-export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
+function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
   return {
     messageId: message.MessageId!,
     receiptHandle: message.ReceiptHandle!,

@@ -203,12 +203,6 @@ export const schedules: readonly ScheduleDefinition[] = [
   },
 ];
 
-/** A folder copied into a function's bundle: `from` is relative to the project root, `to` to the bundle root. */
-export interface BundledFolder {
-  readonly from: string;
-  readonly to: string;
-}
-
 export interface FunctionDefinition {
   /** Handler module, relative to the project root; it exports `handler`. */
   entry: string;
@@ -234,8 +228,11 @@ export interface FunctionDefinition {
   formSecret?: boolean;
   /** What its bundle carries besides its code. */
   bundle?: {
-    /** Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT. */
-    folders?: readonly BundledFolder[];
+    /**
+     * Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT: `from` is
+     * relative to the project root, `to` to the bundle root.
+     */
+    folders?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
     /**
      * The page templates, precompiled into the bundle as `templates.cjs` (scripts/precompile-views.ts), so
      * the function never parses a template at run time (src/pages/render.ts).

@@ -486,6 +486,14 @@ describe('functions', () => {
     },
   );
 
+  it('reserves 178 concurrent executions in all, the figure docs/operations.md asks the quota for', () => {
+    const reserved = ofType('AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.ReservedConcurrentExecutions as number,
+    );
+    expect(reserved).toHaveLength(functionNames.length);
+    expect(reserved.reduce((sum, each) => sum + each, 0)).toBe(178);
+  });
+
   it('grants no wildcard action, no Scan, no AWS managed policy and Resource * only to X-Ray', () => {
     for (const fn of synth.stack.functions.values()) {
       const roleId = logicalId(synth.stack, fn.role as Role);
