@@ -32,11 +32,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { HubFunction } from '../lib/hub-function.ts';
 import { LogKey } from '../lib/log-key.ts';
-import { bundleExtras, projectRoot } from '../lib/mash-stack.ts';
+import { projectRoot } from '../lib/mash-stack.ts';
 import { SESSION_COOKIE } from '../src/auth/caller.ts';
 import {
   defaultRegion,
+  type FunctionDefinition,
   type FunctionName,
+  functionNames,
   functions,
   idempotencyTable,
   reportsBucket,
@@ -54,18 +56,17 @@ const context: Record<string, unknown> = JSON.parse(
 export function bundle(
   root: string,
   name: FunctionName,
-  extras: Partial<ReturnType<typeof bundleExtras>> = {},
+  extras: NonNullable<FunctionDefinition['bundle']> = {},
 ): string {
   const outdir = join(root, `cdk-${name}${extras.precompileViews === false ? '-no-precompile' : ''}`);
   const app = new App({ outdir, context });
   const stack = new Stack(app, 'Bench');
-  const definition = functions.find((fn) => fn.name === name)!;
+  const definition = functions[name];
   new HubFunction(stack, 'Fn', {
-    definition,
+    name,
+    definition: { ...definition, bundle: { ...definition.bundle, ...extras } },
     projectRoot,
     logKey: new LogKey(stack, 'LogKey'),
-    ...bundleExtras(name),
-    ...extras,
   });
   app.synth();
   const asset = readdirSync(outdir).find((entry) => entry.startsWith('asset.'))!;
@@ -457,11 +458,11 @@ export async function benchColdStart(
     /** A hello world per (SDK packages, first-response calls). */
     const helloByKey = new Map<string, string>();
     const helloKey = (sdk: string[], calls: HelloCall[]) => `${sdk.join(',')}|${calls.join(',')}`;
-    for (const fn of functions) {
-      const request = requests[fn.name];
-      if (!request) throw new Error(`bench/cold-start.ts: give ${fn.name} a first request`);
-      const file = bundle(root, fn.name);
-      files.set(fn.name, file);
+    for (const name of functionNames) {
+      const request = requests[name];
+      if (!request) throw new Error(`bench/cold-start.ts: give ${name} a first request`);
+      const file = bundle(root, name);
+      files.set(name, file);
       const sdk = sdkImports(readFileSync(file, 'utf8'));
       const key = helloKey(sdk, request.calls);
       if (!helloByKey.has(key))
@@ -469,14 +470,14 @@ export async function benchColdStart(
           key,
           await helloBundle(root, `hello-${helloByKey.size}`, sdkHelloSource(sdk, request.calls)),
         );
-      bundles.push({ name: fn.name, kb: round(statSync(file).size / 1024, 1), sdk });
+      bundles.push({ name, kb: round(statSync(file).size / 1024, 1), sdk });
       log(
-        `cold start: ${fn.name} bundle ${(statSync(file).size / 1024).toFixed(0)} KB, SDK ${sdk.join(',') || 'none'}, ` +
+        `cold start: ${name} bundle ${(statSync(file).size / 1024).toFixed(0)} KB, SDK ${sdk.join(',') || 'none'}, ` +
           `first request ${request.what}`,
       );
     }
     const hello = await helloBundle(root, 'hello', HELLO);
-    const measured = measure === 'all' ? functions.map((fn) => fn.name) : measure;
+    const measured = measure === 'all' ? functionNames : measure;
     const helloSamples: ColdSample[] = [];
     const sdkSamples = new Map<string, ColdSample[]>([...helloByKey.keys()].map((key) => [key, []]));
     const samples = new Map<FunctionName, ColdSample[]>(measured.map((name) => [name, []]));

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { invokeHandler, type LambdaHandler } from '../local/lambda-context.ts';
-import { functionDefinition, idempotencyTable, limits } from '../src/resources.ts';
+import { functions, idempotencyTable, limits } from '../src/resources.ts';
 import type { TestHub } from '../test/helpers/hub.ts';
 import { createCaseTransaction, itemSizeBytes, planReferral, sightingQueries } from './records.ts';
 import { benchReferral } from './referrals.ts';
@@ -183,7 +183,7 @@ function referralEvent(keyed: boolean) {
  * on the bare side the bench's own DynamoDB requests. Both include the AWS SDK's work for their requests.
  */
 async function cpuMsPerReferral(hub: TestHub, side: Side, keyed: boolean, count: number): Promise<number> {
-  const intake = functionDefinition('intake')!;
+  const intake = { name: 'intake' as const, ...functions.intake };
   // Imported only now, with the hub up: a handler module builds its AWS clients from the environment
   // at import (the hub's endpoints). The same module instance the hub runs.
   const intakeHandler = (await import('../functions/intake/handler.ts')).handler as unknown as LambdaHandler;

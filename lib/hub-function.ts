@@ -1,9 +1,16 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  ApplicationLogLevel,
+  Architecture,
+  type EventSourceMapping,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -11,31 +18,25 @@ import type { Construct } from 'constructs';
 import { PRECOMPILED_TEMPLATES_FILE } from '../src/pages/shared/paths.ts';
 import {
   type FunctionDefinition,
+  type FunctionName,
   formSecret as formSecretDefinition,
   LOG_RETENTION_DAYS,
 } from '../src/resources.ts';
-import type { HubTable } from './case-store.ts';
+import type { HubTable } from './case-tables.ts';
 import { acknowledge } from './compliance.ts';
 import type { FormSecret } from './form-secret.ts';
 import { HubRole } from './hub-role.ts';
 import type { ReportsBucket } from './reports-bucket.ts';
 import type { HubQueue } from './work-queues.ts';
 
-export type TableAccess = 'read' | 'readWrite';
-export type QueueAccess = 'send' | 'consume';
-export type BucketAccess = 'read' | 'readWrite';
+type TableAccess = FunctionDefinition['tables'][number]['access'];
+type BucketAccess = NonNullable<FunctionDefinition['bucket']>;
 
 /**
  * How a function is invoked: by API Gateway's Lambda proxy integration or an SQS event source mapping
  * (both synchronous), or by EventBridge Scheduler (asynchronous, with an on-failure destination).
  */
 export type Invocation = 'api' | 'queue' | 'schedule';
-
-/** A folder copied into the bundle: `from` is relative to the project root, `to` to the bundle root. */
-export interface BundledFolder {
-  readonly from: string;
-  readonly to: string;
-}
 
 /** The settings handlers read their token verifier from (src/auth/tokens.ts). */
 export interface AuthSettings {
@@ -45,24 +46,13 @@ export interface AuthSettings {
 }
 
 export interface HubFunctionProps {
+  readonly name: FunctionName;
   readonly definition: FunctionDefinition;
   /** Where package.json, package-lock.json and the entry paths of `functions` are rooted. */
   readonly projectRoot: string;
   /** The key the function's log group is encrypted with. */
   readonly logKey: IKey;
   readonly logRetention?: RetentionDays;
-  /**
-   * Caps the function's concurrency (and reserves it). The hub's stack always sets it (src/resources.ts);
-   * unreserved only where a test builds a lone function.
-   */
-  readonly reservedConcurrentExecutions?: number;
-  /** Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT. */
-  readonly bundledFolders?: readonly BundledFolder[];
-  /**
-   * Writes the page templates, precompiled, into the bundle as `templates.cjs` (scripts/precompile-views.ts),
-   * so the function never parses a template at run time (src/pages/shared/render.ts).
-   */
-  readonly precompileViews?: boolean;
   readonly powertoolsLogLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   readonly metricsNamespace?: string;
 }
@@ -95,20 +85,25 @@ const APPLICATION_LOG_LEVELS: Record<
   ERROR: ApplicationLogLevel.ERROR,
 };
 
+/** The least `maxConcurrency` Lambda accepts on an SQS event source mapping. */
+const MIN_SQS_MAX_CONCURRENCY = 2;
+
 /**
  * Every Lambda function of the hub: Node.js 24 on arm64, bundled locally by esbuild as minified ESM with
- * source maps, its own encrypted log group, JSON logs, X-Ray tracing and the Powertools settings, sized by
- * its definition in src/resources.ts and capped by its reserved concurrency. Its role starts with nothing
- * but its own log group, in a customer-managed policy of its own; the `bind*` helpers set the environment
- * variable a definition names and grant the least access that serves it.
+ * source maps (and what its definition's `bundle` adds), its own encrypted log group, JSON logs, X-Ray
+ * tracing and the Powertools settings, sized by its definition in src/resources.ts and capped by its
+ * reserved concurrency. Its role starts with nothing but its own log group, in a customer-managed policy
+ * of its own; the `bind*` helpers set the environment variable a definition names and grant the least
+ * access that serves it, and `consume` connects the queue it is invoked by.
  */
 export class HubFunction extends NodejsFunction {
+  /** Its name in `functions` (src/resources.ts). */
+  readonly hubName: FunctionName;
   readonly definition: FunctionDefinition;
-  readonly reservedConcurrency?: number;
   private readonly invocations = new Set<Invocation>();
 
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
-    const { definition, projectRoot } = props;
+    const { name, definition, projectRoot } = props;
     requireLocalEsbuild(projectRoot);
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       encryptionKey: props.logKey,
@@ -118,7 +113,7 @@ export class HubFunction extends NodejsFunction {
     // No AWS managed policy: the only standing right is writing to this function's own log group.
     const role = new HubRole(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `MASH hub ${definition.name} function`,
+      description: `MASH hub ${name} function`,
     });
     role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -126,12 +121,13 @@ export class HubFunction extends NodejsFunction {
         resources: [logGroup.logGroupArn],
       }),
     );
-    const bundledFolders = props.bundledFolders ?? [];
+    const bundledFolders = definition.bundle?.folders ?? [];
+    const precompileViews = definition.bundle?.precompileViews ?? false;
     const afterBundling = (inputDir: string, outputDir: string): string[] => [
       ...bundledFolders.map((folder) =>
         copyFolderCommand(join(inputDir, folder.from), join(outputDir, folder.to)),
       ),
-      ...(props.precompileViews ? [precompileViewsCommand(inputDir, outputDir)] : []),
+      ...(precompileViews ? [precompileViewsCommand(inputDir, outputDir)] : []),
     ];
 
     super(scope, id, {
@@ -143,18 +139,16 @@ export class HubFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: definition.memoryMB,
       timeout: Duration.seconds(definition.timeoutSeconds),
-      description: `MASH hub: ${definition.name}`,
+      description: `MASH hub: ${name}`,
       role,
       logGroup,
       // Lambda's own lines (START, REPORT, errors) as JSON too, at the level Powertools logs at.
       loggingFormat: LoggingFormat.JSON,
       applicationLogLevelV2: APPLICATION_LOG_LEVELS[props.powertoolsLogLevel ?? 'INFO'],
       tracing: Tracing.ACTIVE,
-      ...(props.reservedConcurrentExecutions !== undefined
-        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
-        : {}),
+      reservedConcurrentExecutions: definition.reservedConcurrency,
       environment: {
-        POWERTOOLS_SERVICE_NAME: `mash-${definition.name}`,
+        POWERTOOLS_SERVICE_NAME: `mash-${name}`,
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'MashHub',
         POWERTOOLS_LOG_LEVEL: props.powertoolsLogLevel ?? 'INFO',
         // Stack traces in the logs point into the sources, not the minified bundle.
@@ -175,14 +169,13 @@ export class HubFunction extends NodejsFunction {
         // The nodejs24.x runtime carries AWS SDK v3; bundling it would only grow the cold start.
         externalModules: ['@aws-sdk/*'],
         forceDockerBundling: false,
-        ...(bundledFolders.length > 0 || props.precompileViews
+        ...(bundledFolders.length > 0 || precompileViews
           ? { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling } }
           : {}),
       },
     });
+    this.hubName = name;
     this.definition = definition;
-    if (props.reservedConcurrentExecutions !== undefined)
-      this.reservedConcurrency = props.reservedConcurrentExecutions;
 
     acknowledge(
       this,
@@ -202,7 +195,7 @@ export class HubFunction extends NodejsFunction {
     });
   }
 
-  /** Records how the function is invoked (the intake API, a work queue, the schedules). */
+  /** Records how the function is invoked (the API, a work queue, the schedules). */
   invokedBy(invocation: Invocation): this {
     this.invocations.add(invocation);
     return this;
@@ -265,12 +258,55 @@ export class HubFunction extends NodejsFunction {
     return this;
   }
 
-  /** Names the queue URL in the definition's environment variable and grants sending or consuming. */
-  bindQueue(queue: HubQueue, access: QueueAccess): this {
+  /** Names the queue URL in the definition's environment variable and grants sending to it. */
+  bindQueue(queue: HubQueue): this {
     this.addEnvironment(queue.definition.envVar, queue.queueUrl);
-    if (access === 'send') this.grantSend(queue);
-    else this.grantConsume(queue);
+    this.grantSend(queue);
     return this;
+  }
+
+  /**
+   * Makes the function the queue's consumer: an SQS event source mapping hands it the queue's messages in
+   * batches. The mapping polls with at most the function's reserved concurrency, so Lambda never throttles
+   * a batch it received (a throttled batch would count as a receive and could reach the dead-letter queue
+   * unprocessed).
+   */
+  consume(queue: HubQueue): EventSourceMapping {
+    const { definition: queueDefinition } = queue;
+    const { timeoutSeconds, reservedConcurrency } = this.definition;
+    if (queueDefinition.visibilityTimeoutSeconds < timeoutSeconds) {
+      throw new Error(
+        `${queueDefinition.id}: visibilityTimeoutSeconds (${queueDefinition.visibilityTimeoutSeconds}) is ` +
+          `shorter than its consumer ${this.hubName}'s timeout (${timeoutSeconds} s); ` +
+          'messages would be delivered twice',
+      );
+    }
+    if (reservedConcurrency < MIN_SQS_MAX_CONCURRENCY) {
+      throw new Error(
+        `${queueDefinition.id}: its consumer ${this.hubName} reserves ${reservedConcurrency} concurrent ` +
+          `executions; an SQS event source needs at least ${MIN_SQS_MAX_CONCURRENCY}`,
+      );
+    }
+    // As SqsEventSource builds it (same construct id), holding on to the mapping itself.
+    const mapping = this.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
+      eventSourceArn: queue.queueArn,
+      batchSize: queueDefinition.batchSize,
+      // Without this the handlers' batchItemFailures are ignored and a whole batch is retried.
+      reportBatchItemFailures: true,
+      maxConcurrency: reservedConcurrency,
+    });
+    // What polling needs: receive, delete, change visibility, and decrypt through SQS.
+    this.grantConsume(queue);
+    this.invokedBy('queue');
+    acknowledge(
+      mapping,
+      'LambdaEventSourceMappingDestination',
+      ['Serverless'],
+      'Lambda supports on-failure destinations on event source mappings for Kinesis, DynamoDB Streams and ' +
+        `Kafka only. For SQS the queue's redrive policy is the failure destination: a message that fails ` +
+        `${queueDefinition.maxReceiveCount} receives moves to ${queueDefinition.deadLetter.id}, whose depth alarms.`,
+    );
+    return mapping;
   }
 
   /** Names the bucket in its environment variable and grants reading, or reading and writing, the exports. */
@@ -306,7 +342,7 @@ export class HubFunction extends NodejsFunction {
   }
 
   /** Lets the function receive and delete a queue's messages. */
-  grantConsume(queue: IQueue): this {
+  private grantConsume(queue: IQueue): this {
     this.addToRolePolicy(
       new PolicyStatement({
         actions: [

@@ -3,7 +3,7 @@ import { defaultRegion } from '../src/resources.ts';
 import { nagPacks } from './compliance.ts';
 import { MashStack, type MashStackProps } from './mash-stack.ts';
 
-export const STACK_NAME = 'MashHub';
+const STACK_NAME = 'MashHub';
 
 /**
  * The CDK app: the hub's one stack in the hub's region, checked by cdk-nag's AwsSolutions, HIPAA Security,

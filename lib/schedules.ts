@@ -14,7 +14,7 @@ import { HubRole } from './hub-role.ts';
 
 export interface SchedulesProps {
   readonly schedules: readonly ScheduleDefinition[];
-  /** The functions built so far; a schedule whose target is not among them waits for it. */
+  /** The function of each schedule's `target`. */
   readonly targets: ReadonlyMap<FunctionName, HubFunction>;
   /** Encrypts the dead-letter queue of failed runs. */
   readonly key: IKey;
@@ -37,10 +37,10 @@ class FailedRunsQueue implements IDestination {
 }
 
 /**
- * The hub's timed jobs: an EventBridge Scheduler schedule for each entry of `schedules` whose target
- * function exists, in London time, at the exact minute (no flexible window). Each target has a role that
- * may invoke only that function. A run that cannot be delivered, or that fails in the function after its
- * retries, lands in one dead-letter queue, and an alarm says so.
+ * The hub's timed jobs: an EventBridge Scheduler schedule for each entry of `schedules`, in London time,
+ * at the exact minute (no flexible window). Each target has a role that may invoke only that function. A
+ * run that cannot be delivered, or that fails in the function after its retries, lands in one dead-letter
+ * queue, and an alarm says so.
  */
 export class Schedules extends Construct {
   readonly deadLetterQueue?: Queue;
@@ -48,8 +48,7 @@ export class Schedules extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    const due = props.schedules.filter((schedule) => props.targets.has(schedule.target));
-    if (due.length === 0) return;
+    if (props.schedules.length === 0) return;
 
     const stack = Stack.of(this);
     const retryAttempts = props.retryAttempts ?? SCHEDULED_RUN_RETRIES.retryAttempts;
@@ -81,8 +80,9 @@ export class Schedules extends Construct {
     const group = new CfnScheduleGroup(this, 'Group', { name: stack.stackName });
     const roles = new Map<FunctionName, HubRole>();
 
-    for (const schedule of due) {
-      const target = props.targets.get(schedule.target)!;
+    for (const schedule of props.schedules) {
+      const target = props.targets.get(schedule.target);
+      if (!target) throw new Error(`Schedule ${schedule.name}: no function ${schedule.target}`);
       let role = roles.get(schedule.target);
       if (!role) {
         role = this.invokerFor(target, deadLetterQueue, props.key);
@@ -123,11 +123,11 @@ export class Schedules extends Construct {
   /** A role EventBridge Scheduler of this account assumes to invoke this one function. */
   private invokerFor(target: HubFunction, deadLetterQueue: IQueue, key: IKey): HubRole {
     const stack = Stack.of(this);
-    const role = new HubRole(this, `${target.definition.name}Invoker`, {
+    const role = new HubRole(this, `${target.hubName}Invoker`, {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: `EventBridge Scheduler: invoke the MASH hub ${target.definition.name} function`,
+      description: `EventBridge Scheduler: invoke the MASH hub ${target.hubName} function`,
     });
     role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),

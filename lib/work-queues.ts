@@ -1,12 +1,10 @@
-import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName, QueueDefinition } from '../src/resources.ts';
+import type { QueueDefinition } from '../src/resources.ts';
 import type { Alerts } from './alerts.ts';
 import { acknowledge } from './compliance.ts';
-import type { HubFunction } from './hub-function.ts';
 
 export interface HubQueueProps {
   readonly definition: QueueDefinition;
@@ -57,9 +55,6 @@ export class HubQueue extends Queue {
   }
 }
 
-/** The least `maxConcurrency` Lambda accepts on an SQS event source mapping. */
-const MIN_SQS_MAX_CONCURRENCY = 2;
-
 export interface WorkQueuesProps {
   readonly queues: readonly QueueDefinition[];
   readonly alerts: Alerts;
@@ -68,7 +63,8 @@ export interface WorkQueuesProps {
 /**
  * The hub's work queues (information requests out to agencies, information products back), each with
  * its dead-letter queue, all under one customer-managed key and TLS only. An alarm fires when a
- * dead-letter queue holds anything and when a queue's oldest message is overdue.
+ * dead-letter queue holds anything and when a queue's oldest message is overdue. Each queue's consumer
+ * connects itself (HubFunction.consume), as its definition in src/resources.ts says.
  */
 export class WorkQueues extends Construct {
   readonly key: Key;
@@ -115,55 +111,5 @@ export class WorkQueues extends Construct {
 
   get queues(): HubQueue[] {
     return [...this.byId.values()];
-  }
-
-  /**
-   * Connects each queue to its consumer (`consumer` in its definition) when that function exists; a
-   * consumer still to be built leaves its queue unconsumed until it lands in `functions`. The mapping
-   * polls with at most the consumer's reserved concurrency, so Lambda never throttles a batch it received
-   * (a throttled batch would count as a receive and could reach the dead-letter queue unprocessed).
-   */
-  connectConsumers(functions: ReadonlyMap<FunctionName, HubFunction>): EventSourceMapping[] {
-    const mappings: EventSourceMapping[] = [];
-    for (const queue of this.queues) {
-      const consumer = functions.get(queue.definition.consumer);
-      if (!consumer) continue;
-      const timeoutSeconds = consumer.definition.timeoutSeconds;
-      if (queue.definition.visibilityTimeoutSeconds < timeoutSeconds) {
-        throw new Error(
-          `${queue.definition.id}: visibilityTimeoutSeconds (${queue.definition.visibilityTimeoutSeconds}) is ` +
-            `shorter than its consumer ${consumer.definition.name}'s timeout (${timeoutSeconds} s); ` +
-            'messages would be delivered twice',
-        );
-      }
-      const reserved = consumer.reservedConcurrency;
-      if (reserved !== undefined && reserved < MIN_SQS_MAX_CONCURRENCY) {
-        throw new Error(
-          `${queue.definition.id}: its consumer ${consumer.definition.name} reserves ${reserved} concurrent ` +
-            `executions; an SQS event source needs at least ${MIN_SQS_MAX_CONCURRENCY}`,
-        );
-      }
-      // As SqsEventSource builds it (same construct id), holding on to the mapping itself.
-      const mapping = consumer.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
-        eventSourceArn: queue.queueArn,
-        batchSize: queue.definition.batchSize,
-        // Without this the handlers' batchItemFailures are ignored and a whole batch is retried.
-        reportBatchItemFailures: true,
-        ...(reserved !== undefined ? { maxConcurrency: reserved } : {}),
-      });
-      // What polling needs: receive, delete, change visibility, and decrypt through SQS.
-      consumer.grantConsume(queue);
-      consumer.invokedBy('queue');
-      acknowledge(
-        mapping,
-        'LambdaEventSourceMappingDestination',
-        ['Serverless'],
-        'Lambda supports on-failure destinations on event source mappings for Kinesis, DynamoDB Streams and ' +
-          `Kafka only. For SQS the queue's redrive policy is the failure destination: a message that fails ` +
-          `${queue.definition.maxReceiveCount} receives moves to ${queue.definition.deadLetter.id}, whose depth alarms.`,
-      );
-      mappings.push(mapping);
-    }
-    return mappings;
   }
 }

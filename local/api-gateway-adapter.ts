@@ -8,7 +8,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../src/routes.ts';
 import { LOCAL_ACCOUNT_ID } from './lambda-context.ts';
 
-export const LOCAL_STAGE = 'local';
+const LOCAL_STAGE = 'local';
 
 // ---- Request body -------------------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ const TEXT_TYPES = [
 ];
 
 /** API Gateway passes text bodies as strings and everything else base64-encoded. */
-export function isTextContentType(contentType: string | undefined): boolean {
+function isTextContentType(contentType: string | undefined): boolean {
   if (!contentType) return true;
   const type = contentType.toLowerCase().trim();
   return TEXT_TYPES.some((pattern) => pattern.test(type));
@@ -202,7 +202,7 @@ function apiGatewayRequestTime(date: Date): string {
 
 // ---- Result -------------------------------------------------------------------------------------
 
-export interface ProxyResult {
+interface ProxyResult {
   statusCode: number;
   headers?: Record<string, string | number | boolean>;
   multiValueHeaders?: Record<string, Array<string | number | boolean>>;

@@ -16,6 +16,12 @@ const emulatorDir = join(projectRoot, 'node_modules/amplify-dynamodb-simulator/e
 const launcherSource = join(projectRoot, 'local/dynamodb/LoopbackDynamoDBLocal.java');
 const launcherClass = 'LoopbackDynamoDBLocal';
 
+/** The oldest Java DynamoDB Local runs on. */
+const MIN_JAVA_VERSION = 17;
+const INSTALL_JAVA =
+  `Install Java ${MIN_JAVA_VERSION} or later and make sure \`java\` is on PATH: on Debian or Ubuntu ` +
+  '`sudo apt-get install -y openjdk-17-jre-headless`, elsewhere a Temurin JRE from https://adoptium.net.';
+
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
@@ -33,6 +39,7 @@ export async function startDynamoDbLocal(options: {
   if (!existsSync(join(emulatorDir, 'DynamoDBLocal.jar'))) {
     throw new Error(`DynamoDB Local is missing (${emulatorDir}); run npm ci.`);
   }
+  await requireJava();
   const storage = options.dataDir ? ['-dbPath', ensureDir(join(options.dataDir, 'dynamodb'))] : ['-inMemory'];
   const classpath = [join(emulatorDir, 'DynamoDBLocal.jar'), join(emulatorDir, 'DynamoDBLocal_lib', '*')];
   const compiled = await compiledLauncher(classpath);
@@ -64,6 +71,42 @@ export async function startDynamoDbLocal(options: {
   });
   const port = Number(ready[1]);
   return { endpoint: `http://127.0.0.1:${port}`, port, child: handle };
+}
+
+let javaChecked = false;
+
+/**
+ * Fails with what to install unless the `java` on PATH is Java 17 or later, before anything is spawned:
+ * without this a newcomer only sees `spawn java ENOENT`, or DynamoDB Local's stack trace on an old Java.
+ */
+async function requireJava(): Promise<void> {
+  if (javaChecked) return;
+  let output: string;
+  try {
+    const { stdout, stderr } = await promisify(execFile)('java', ['-version'], { timeout: 30_000 });
+    output = `${stderr}\n${stdout}`;
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'there is no `java` on PATH'
+        : `\`java -version\` failed (${(error as Error).message.split('\n')[0]})`;
+    throw new Error(`DynamoDB Local needs Java ${MIN_JAVA_VERSION} or later, and ${why}. ${INSTALL_JAVA}`);
+  }
+  const version = javaMajorVersion(output);
+  if (version !== undefined && version < MIN_JAVA_VERSION) {
+    throw new Error(
+      `DynamoDB Local needs Java ${MIN_JAVA_VERSION} or later, and the \`java\` on PATH is Java ${version}. ${INSTALL_JAVA}`,
+    );
+  }
+  javaChecked = true;
+}
+
+/** `openjdk version "17.0.2"` is 17, `java version "1.8.0_292"` is 8; undefined when there is no version. */
+function javaMajorVersion(versionOutput: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(versionOutput);
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
 }
 
 function ensureDir(path: string): string {

@@ -1,20 +1,15 @@
 /**
- * The handlers the hub can run: every function listed in src/resources.ts whose module exists, loaded
- * lazily (the first request pays the cold start, as in Lambda) and once per process.
- *
- * Tests may pass in-memory handlers; they take the place of a module, and a function not yet listed
- * in resources.ts gets a default definition so that a queue consumer or schedule target can be faked.
+ * The handlers the hub runs: every function of src/resources.ts, its module loaded lazily (the first
+ * request pays the cold start, as in Lambda) and once per process. Tests may pass in-memory handlers,
+ * which take the place of a function's module.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type FunctionDefinition, type FunctionName, functions } from '../src/resources.ts';
-import type { LambdaHandler } from './lambda-context.ts';
+import { type FunctionName, functions } from '../src/resources.ts';
+import type { InvokedFunction, LambdaHandler } from './lambda-context.ts';
 import { projectRoot } from './project.ts';
 
 export type HandlerOverrides = Partial<Record<FunctionName, LambdaHandler>>;
-
-const IN_MEMORY_DEFAULTS = { memoryMB: 128, timeoutSeconds: 10, tables: [], queues: [] } as const;
 
 /** Modules are imported once per process, whichever hub asks: Node caches them anyway. */
 const loadedModules = new Map<string, Promise<LambdaHandler>>();
@@ -26,46 +21,32 @@ export class FunctionRegistry {
     this.overrides = overrides;
   }
 
-  /** The function's definition, or undefined when it is not built yet (no entry in resources.ts). */
-  definition(name: FunctionName): FunctionDefinition | undefined {
-    const listed = functions.find((fn) => fn.name === name);
-    if (listed) return listed;
-    if (this.overrides[name]) return { name, entry: `(in-memory ${name})`, ...IN_MEMORY_DEFAULTS };
-    return undefined;
+  /** What an invocation of the function needs to know: its name, memory and timeout. */
+  definition(name: FunctionName): InvokedFunction {
+    return { name, ...functions[name] };
   }
 
-  /** True when the function is listed and its module (or an in-memory handler) exists. */
-  isBuilt(name: FunctionName): boolean {
-    const fn = this.definition(name);
-    return fn !== undefined && (this.overrides[name] !== undefined || existsSync(entryPath(fn)));
-  }
-
-  /** The handler, or undefined when the function is not built yet. Import errors propagate. */
-  async load(name: FunctionName): Promise<LambdaHandler | undefined> {
+  /** The handler: the test's in-memory one, or the module's. Import errors propagate. */
+  async load(name: FunctionName): Promise<LambdaHandler> {
     const override = this.overrides[name];
     if (override) return override;
-    const fn = this.definition(name);
-    if (!fn || !existsSync(entryPath(fn))) return undefined;
-    let loading = loadedModules.get(fn.entry);
+    const { entry } = functions[name];
+    let loading = loadedModules.get(entry);
     if (!loading) {
-      loading = importHandler(fn);
-      loadedModules.set(fn.entry, loading);
+      loading = importHandler(entry);
+      loadedModules.set(entry, loading);
       // A module that failed to load is asked for again next time (Node itself may remember a failed
       // evaluation until the hub restarts).
-      loading.catch(() => loadedModules.delete(fn.entry));
+      loading.catch(() => loadedModules.delete(entry));
     }
     return loading;
   }
 }
 
-function entryPath(fn: FunctionDefinition): string {
-  return join(projectRoot, fn.entry);
-}
-
-async function importHandler(fn: FunctionDefinition): Promise<LambdaHandler> {
-  const module = (await import(pathToFileURL(entryPath(fn)).href)) as { handler?: unknown };
+async function importHandler(entry: string): Promise<LambdaHandler> {
+  const module = (await import(pathToFileURL(join(projectRoot, entry)).href)) as { handler?: unknown };
   if (typeof module.handler !== 'function') {
-    throw new Error(`${fn.entry} does not export a function named handler`);
+    throw new Error(`${entry} does not export a function named handler`);
   }
   return module.handler as LambdaHandler;
 }

@@ -29,7 +29,6 @@ export const hubErrors = {
   notFound: () => new HttpError(404, 'NOT_FOUND', 'There is nothing at this address.'),
   methodNotAllowed: () =>
     new HttpError(405, 'METHOD_NOT_ALLOWED', 'This address does not accept that method.'),
-  notBuilt: (what: string) => new HttpError(501, 'NOT_IMPLEMENTED', `${what} is not built yet.`),
   starting: () => new HttpError(503, 'STARTING', 'The local hub is still starting; try again shortly.'),
   stopping: () => new HttpError(503, 'STOPPING', 'The local hub is stopping.'),
   handlerFailed: () =>

@@ -66,9 +66,7 @@ async function handle(
   if (read.tooLarge) return sendError(res, payloadTooLarge(limits.maxBodyBytes));
 
   const fn = deps.registry.definition(route.fn);
-  const handler = fn ? await deps.registry.load(route.fn) : undefined;
-  if (!fn || !handler) return sendError(res, hubErrors.notBuilt(`The ${route.fn} function`));
-
+  const handler = await deps.registry.load(route.fn);
   const event = toProxyEvent({ req, url, route, pathParameters, body: read.body, now: deps.clock.now() });
   let result: unknown;
   try {

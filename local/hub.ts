@@ -8,9 +8,10 @@
  * persistence test) asks for the ports and signing key of the previous one, so handlers already
  * loaded keep talking to the right endpoints and accepting the new hub's tokens.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hubClock } from '../src/platform/clock.ts';
 import { defaultRegion, schedules } from '../src/resources.ts';
 import { createLocalClients, type LocalClients } from './aws-clients.ts';
@@ -85,6 +86,7 @@ async function start(options: HubOptions): Promise<Hub> {
   const quiet = options.quiet ?? false;
   const region = defaultRegion;
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  if (dataDir) requireWritableFolder(dataDir);
 
   const reaped = await reapOrphans(runtimeDirectory);
   if (reaped.length > 0)
@@ -185,6 +187,41 @@ async function start(options: HubOptions): Promise<Hub> {
   }
 }
 
+/**
+ * Makes the data folder if need be and writes a file in it, or says why it cannot be used: otherwise the
+ * emulators would fail later with their own, far less helpful, messages.
+ */
+function requireWritableFolder(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const probe = join(dataDir, `.mash-hub-write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new Error(
+      `The data folder ${dataDir} (MASH_DATA_DIR) cannot be used: ${whyNotWritable(error)}. Name a folder ` +
+        'you may write to, or leave MASH_DATA_DIR unset to keep the data in memory.',
+    );
+  }
+}
+
+function whyNotWritable(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'it is on a read-only file system';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file is in the way (it must be a folder)';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return (error as Error).message;
+  }
+}
+
 /** Listens on the preferred port when there is one and it is free, otherwise on `fallback`. */
 async function listenPreferring(
   server: Server,
@@ -199,7 +236,30 @@ async function listenPreferring(
       // Taken since; handlers loaded earlier keep the old issuer, which local tokens still carry.
     }
   }
-  await listen(server, fallback);
+  try {
+    await listen(server, fallback);
+  } catch (error) {
+    throw portRefused(error, fallback);
+  }
+}
+
+/** What to do when the hub's HTTP port cannot be had. (The emulators take any free port, so never fail so.) */
+function portRefused(error: unknown, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new Error(
+      `Port ${port} on ${LOOPBACK} is already in use, by another hub or another program. Stop it, or start ` +
+        `the hub on another port with the PORT variable: PORT=${port < 65535 ? port + 1 : 3000} npm start ` +
+        '(PORT=0 takes any free port).',
+    );
+  }
+  if (code === 'EACCES') {
+    return new Error(
+      `Port ${port} needs privileges this user does not have. Choose a port above 1023 with the PORT ` +
+        'variable: PORT=3000 npm start.',
+    );
+  }
+  return error as Error;
 }
 
 function listen(server: Server, port: number): Promise<void> {

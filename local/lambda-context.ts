@@ -5,12 +5,17 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { defaultRegion, type FunctionDefinition } from '../src/resources.ts';
+import { defaultRegion, type FunctionDefinition, type FunctionName } from '../src/resources.ts';
 
 /** The account id every local ARN carries (the same as fauxqs's). */
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export type LambdaHandler = (event: unknown, context: Context) => unknown;
+
+/** A function as an invocation sees it: its name, and the memory and timeout of its definition. */
+export interface InvokedFunction extends Pick<FunctionDefinition, 'memoryMB' | 'timeoutSeconds'> {
+  name: FunctionName;
+}
 
 export class InvocationTimeoutError extends Error {
   constructor(functionName: string, timeoutSeconds: number) {
@@ -19,17 +24,17 @@ export class InvocationTimeoutError extends Error {
   }
 }
 
-export function lambdaFunctionName(fn: Pick<FunctionDefinition, 'name'>): string {
+function lambdaFunctionName(fn: Pick<InvokedFunction, 'name'>): string {
   return `mash-${fn.name}`;
 }
 
-export interface Completion {
+interface Completion {
   succeed(result: unknown): void;
   fail(error: unknown): void;
 }
 
-export function createLambdaContext(
-  fn: Pick<FunctionDefinition, 'name' | 'memoryMB'>,
+function createLambdaContext(
+  fn: Pick<InvokedFunction, 'name' | 'memoryMB'>,
   deadline: number,
   completion: Completion,
   region = defaultRegion,
@@ -55,7 +60,7 @@ export function createLambdaContext(
 
 /** Runs a handler once; rejects with InvocationTimeoutError when it outlives the function's timeout. */
 export function invokeHandler(
-  fn: Pick<FunctionDefinition, 'name' | 'memoryMB' | 'timeoutSeconds'>,
+  fn: InvokedFunction,
   handler: LambdaHandler,
   event: unknown,
   region = defaultRegion,

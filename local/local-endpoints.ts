@@ -18,7 +18,7 @@ import type { Scheduler } from './scheduler.ts';
 import { ROLE_HOMES, renderSignInPage, sessionCookie } from './sign-in-page.ts';
 import type { QueuePoller } from './sqs-poller.ts';
 
-export const JWKS_PATH = '/_local/issuer/.well-known/jwks.json';
+const JWKS_PATH = '/_local/issuer/.well-known/jwks.json';
 
 export interface LocalEndpointDependencies {
   clock: ShiftableClock;
@@ -154,7 +154,6 @@ const localRoutes: LocalRoute[] = [
       }
       if (run.outcome === 'unknown-schedule')
         throw new HttpError(404, 'NOT_FOUND', 'There is no such schedule.');
-      if (run.outcome === 'not-built') throw hubErrors.notBuilt(`The target of schedule ${params.name}`);
       sendJson(res, 200, { schedule: params.name, result: run.result ?? null });
     },
   },

@@ -50,8 +50,9 @@ export async function spawnWatched(
   });
   const handle = childHandle(options.name, options.marker, child);
   if (child.pid === undefined) {
-    const [error] = (await once(child, 'error')) as [Error];
-    throw new Error(`${options.name} could not be started: ${error.message}`);
+    const [error] = (await once(child, 'error')) as [NodeJS.ErrnoException];
+    const why = error.code === 'ENOENT' ? `${options.command} was not found on PATH` : error.message;
+    throw new Error(`${options.name} could not be started: ${why}`);
   }
   options.onSpawn?.(handle);
 

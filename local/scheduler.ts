@@ -1,6 +1,6 @@
 /**
- * EventBridge Scheduler, locally: every schedule in src/resources.ts whose target is built runs when
- * its cron expression comes due in its time zone, measured on the hub's clock.
+ * EventBridge Scheduler, locally: every schedule in src/resources.ts runs its target when its cron
+ * expression comes due in its time zone, measured on the hub's clock.
  *
  * Clock shifts (PUT/DELETE /_local/clock): the next run of every schedule is recomputed from the new
  * instant and nothing is fired for the time jumped over, neither the whole backlog nor the latest
@@ -76,14 +76,11 @@ export function nextRunAfter(schedule: ScheduleDefinition, after: Date): Date | 
 }
 
 /** EventBridge Scheduler delivers a schedule's input JSON as the event, as is. */
-export function scheduledEvent(schedule: ScheduleDefinition, periodId?: string): Record<string, string> {
+function scheduledEvent(schedule: ScheduleDefinition, periodId?: string): Record<string, string> {
   return { ...schedule.input, ...(periodId ? { periodId } : {}) };
 }
 
-export type ManualRun =
-  | { outcome: 'unknown-schedule' }
-  | { outcome: 'not-built' }
-  | { outcome: 'finished'; result: unknown };
+type ManualRun = { outcome: 'unknown-schedule' } | { outcome: 'finished'; result: unknown };
 
 export class Scheduler {
   private readonly schedules: readonly ScheduleDefinition[];
@@ -109,11 +106,6 @@ export class Scheduler {
     for (const schedule of this.schedules) parseEventBridgeCron(schedule.cron);
   }
 
-  /** Schedules whose target function is built; the others wait for their function to land. */
-  active(): ScheduleDefinition[] {
-    return this.schedules.filter((schedule) => this.registry.isBuilt(schedule.target));
-  }
-
   start(): void {
     this.recompute();
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -131,22 +123,17 @@ export class Scheduler {
     this.recompute();
   }
 
-  nextRun(name: string): Date | undefined {
-    return this.nextRuns.get(name);
-  }
-
   async runNow(name: string, periodId?: string): Promise<ManualRun> {
     const schedule = this.schedules.find((s) => s.name === name);
     if (!schedule) return { outcome: 'unknown-schedule' };
-    const result = await this.invoke(schedule, periodId);
-    return result === NOT_BUILT ? { outcome: 'not-built' } : { outcome: 'finished', result };
+    return { outcome: 'finished', result: await this.invoke(schedule, periodId) };
   }
 
   private recompute(): void {
     const now = this.clock.now();
     this.lastOffsetMs = now.getTime() - Date.now();
     this.nextRuns.clear();
-    for (const schedule of this.active()) this.nextRuns.set(schedule.name, nextRunAfter(schedule, now));
+    for (const schedule of this.schedules) this.nextRuns.set(schedule.name, nextRunAfter(schedule, now));
   }
 
   private tick(): void {
@@ -155,7 +142,7 @@ export class Scheduler {
       this.recompute();
       return;
     }
-    for (const schedule of this.active()) {
+    for (const schedule of this.schedules) {
       if (!this.nextRuns.has(schedule.name)) this.nextRuns.set(schedule.name, nextRunAfter(schedule, now));
       const due = this.nextRuns.get(schedule.name);
       if (!due || due > now) continue;
@@ -173,8 +160,7 @@ export class Scheduler {
 
   private async invoke(schedule: ScheduleDefinition, periodId?: string): Promise<unknown> {
     const fn = this.registry.definition(schedule.target);
-    const handler = fn ? await this.registry.load(schedule.target) : undefined;
-    if (!fn || !handler) return NOT_BUILT;
+    const handler = await this.registry.load(schedule.target);
     this.running.add(schedule.name);
     try {
       return await invokeHandler(fn, handler, scheduledEvent(schedule, periodId));
@@ -183,5 +169,3 @@ export class Scheduler {
     }
   }
 }
-
-const NOT_BUILT = Symbol('not built');

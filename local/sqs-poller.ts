@@ -1,8 +1,8 @@
 /**
- * The Lambda SQS event source mapping, locally: long-polls each queue whose consumer is built, hands
- * the consumer a batch in Lambda's event shape, and deletes what succeeded. With
- * `{batchItemFailures}` only the listed messages stay (ReportBatchItemFailures, as the CDK stack
- * configures it); a thrown error or a timeout leaves the whole batch. Messages left behind come back
+ * The Lambda SQS event source mapping, locally: long-polls each queue, hands its consumer (the function
+ * whose definition `consumes` it, src/resources.ts) a batch in Lambda's event shape, and deletes what
+ * succeeded. With `{batchItemFailures}` only the listed messages stay (ReportBatchItemFailures, as the
+ * CDK stack configures it); a thrown error or a timeout leaves the whole batch. Messages left behind come back
  * after the visibility timeout, and fauxqs moves them to the dead-letter queue on the receive after
  * `maxReceiveCount`, as SQS does.
  */
@@ -17,6 +17,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
+import { consumerOf, type FunctionName } from '../src/resources.ts';
 import type { FunctionRegistry } from './function-registry.ts';
 import { invokeHandler } from './lambda-context.ts';
 import type { HubLog } from './log.ts';
@@ -49,13 +50,8 @@ export class QueuePoller {
     this.log = options.log;
   }
 
-  /** The queues with a built consumer; others keep their messages until their function lands. */
-  consumed(): ProvisionedQueue[] {
-    return this.queues.filter((queue) => this.registry.isBuilt(queue.definition.consumer));
-  }
-
   start(): void {
-    this.loops = this.consumed().map((queue) => this.poll(queue));
+    this.loops = this.queues.map((queue) => this.poll(queue, consumerOf(queue.definition)));
   }
 
   async stop(): Promise<void> {
@@ -69,12 +65,12 @@ export class QueuePoller {
   }
 
   /**
-   * True when no consumed queue holds a message (visible, in flight or delayed) and the poller is not
+   * True when no queue holds a message (visible, in flight or delayed) and the poller is not
    * handling one. Dead-letter queues are not counted: nothing drains them.
    */
   async isDrained(): Promise<boolean> {
     if (this.inFlightCount > 0) return false;
-    for (const queue of this.consumed()) {
+    for (const queue of this.queues) {
       const { Attributes: counts = {} } = await this.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: queue.url,
@@ -90,7 +86,7 @@ export class QueuePoller {
     return this.inFlightCount === 0;
   }
 
-  private async poll(queue: ProvisionedQueue): Promise<void> {
+  private async poll(queue: ProvisionedQueue, consumer: FunctionName): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       let messages: Message[];
@@ -117,21 +113,20 @@ export class QueuePoller {
       if (messages.length === 0) continue;
       this.inFlightCount += messages.length;
       try {
-        await this.deliver(queue, messages);
+        await this.deliver(queue, consumer, messages);
       } finally {
         this.inFlightCount -= messages.length;
       }
     }
   }
 
-  private async deliver(queue: ProvisionedQueue, messages: Message[]): Promise<void> {
-    const name = queue.definition.consumer;
+  private async deliver(queue: ProvisionedQueue, name: FunctionName, messages: Message[]): Promise<void> {
     const fn = this.registry.definition(name);
     const handler = await this.registry.load(name).catch((error: unknown) => {
       this.log.error(`poller: ${name} could not be loaded`, error);
       return undefined;
     });
-    if (!fn || !handler) return;
+    if (!handler) return;
     const event: SQSEvent = {
       Records: messages.map((message) => toSqsRecord(message, queue.arn, this.region)),
     };
@@ -176,7 +171,7 @@ export class QueuePoller {
  * Which messages stay on the queue, read as Lambda reads a partial batch response: nothing returned
  * means all succeeded; an entry without a valid itemIdentifier fails the whole batch.
  */
-export function failedMessageIds(result: unknown, messages: Message[]): Set<string> | 'all' {
+function failedMessageIds(result: unknown, messages: Message[]): Set<string> | 'all' {
   const failures = (result as { batchItemFailures?: unknown } | null | undefined)?.batchItemFailures;
   if (failures === undefined || failures === null) return new Set();
   if (!Array.isArray(failures)) return 'all';
@@ -191,7 +186,7 @@ export function failedMessageIds(result: unknown, messages: Message[]): Set<stri
 }
 
 /** One record of Lambda's SQS event, with Lambda's camelCase spelling of message attributes. */
-export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
+function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
   return {
     messageId: message.MessageId!,
     receiptHandle: message.ReceiptHandle!,

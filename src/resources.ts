@@ -120,13 +120,11 @@ export interface QueueDefinition {
   id: string;
   localName: string;
   envVar: string;
-  /** Seconds a received message stays invisible; six times the consumer's timeout, as AWS advises. */
+  /** Seconds a received message stays invisible; six times its consumer's timeout, as AWS advises. */
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the dead-letter queue. */
   maxReceiveCount: number;
   batchSize: number;
-  /** The function that consumes it (see `functions`). */
-  consumer: FunctionName;
   deadLetter: { id: string; localName: string; retentionDays: number };
 }
 
@@ -137,7 +135,6 @@ export const informationRequestQueue = {
   visibilityTimeoutSeconds: 30,
   maxReceiveCount: 3,
   batchSize: 10,
-  consumer: 'agency-inbox',
   deadLetter: { id: 'InformationRequestDlq', localName: 'mash-information-requests-dlq', retentionDays: 14 },
 } as const satisfies QueueDefinition;
 
@@ -148,7 +145,6 @@ export const informationProductQueue = {
   visibilityTimeoutSeconds: 30,
   maxReceiveCount: 3,
   batchSize: 10,
-  consumer: 'product-dispatch',
   deadLetter: { id: 'InformationProductDlq', localName: 'mash-information-products-dlq', retentionDays: 14 },
 } as const satisfies QueueDefinition;
 
@@ -207,140 +203,187 @@ export const schedules: readonly ScheduleDefinition[] = [
   },
 ];
 
-export type FunctionName =
-  | 'intake'
-  | 'cases'
-  | 'pages'
-  | 'staff-pages'
-  | 'agency'
-  | 'agency-inbox'
-  | 'product-dispatch'
-  | 'reports'
-  | 'metrics'
-  | 'delivery-sweeper';
-
 export interface FunctionDefinition {
-  name: FunctionName;
   /** Handler module, relative to the project root; it exports `handler`. */
   entry: string;
   memoryMB: number;
   timeoutSeconds: number;
+  /**
+   * The most instances it may run at once, and capacity no other function of the account can take from
+   * it. 178 in all: the account keeps at least 100 unreserved (a new account's quota of 10 must be raised
+   * to the standard 1,000 before the first deployment).
+   */
+  reservedConcurrency: number;
   /** What it reads and writes; CDK turns these into grants and environment variables. */
   tables: ReadonlyArray<{ table: TableDefinition; access: 'read' | 'readWrite' }>;
-  queues: ReadonlyArray<{ queue: QueueDefinition; access: 'send' | 'consume' }>;
+  /** The queues it sends messages to. */
+  sendsTo?: readonly QueueDefinition[];
+  /**
+   * The queue whose messages it is invoked with (an SQS event source mapping on AWS, the local hub's
+   * poller locally). Every queue has exactly one consumer: see `consumerOf`.
+   */
+  consumes?: QueueDefinition;
   bucket?: 'read' | 'readWrite';
   /** Signs CSRF tokens of form posts; every instance must share it (see formSecret). */
   formSecret?: boolean;
+  /** What its bundle carries besides its code. */
+  bundle?: {
+    /**
+     * Folders the handler reads at run time, copied next to the bundle under LAMBDA_TASK_ROOT: `from` is
+     * relative to the project root, `to` to the bundle root.
+     */
+    folders?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+    /**
+     * The page templates, precompiled into the bundle as `templates.cjs` (scripts/precompile-views.ts), so
+     * the function never parses a template at run time (src/pages/render.ts).
+     */
+    precompileViews?: boolean;
+  };
 }
 
 /**
- * The functions built so far. A name in FunctionName without an entry here belongs to work not yet
- * landed (issues #3 and #4); the local hub and the CDK stack only wire what is listed.
+ * What the page functions read from disk at run time besides their bundle: our templates in `views/` and
+ * GOV.UK Frontend in `govuk/` under LAMBDA_TASK_ROOT (src/pages/paths.ts), with the templates precompiled.
  */
-export const functions: readonly FunctionDefinition[] = [
-  {
-    name: 'intake',
+const PAGE_BUNDLE = {
+  folders: [
+    { from: 'views', to: 'views' },
+    { from: 'node_modules/govuk-frontend/dist/govuk', to: 'govuk' },
+  ],
+  precompileViews: true,
+} as const;
+
+/** Keeps the names as a type (FunctionName) while every entry is checked as a FunctionDefinition. */
+function defineFunctions<Name extends string>(
+  definitions: Record<Name, FunctionDefinition>,
+): Readonly<Record<Name, FunctionDefinition>> {
+  return definitions;
+}
+
+/**
+ * Every function of the hub, by name. The CDK stack builds one Lambda function per entry and the local
+ * hub runs the same handlers; routes (src/routes.ts) and schedules name their function by its key here.
+ */
+export const functions = defineFunctions({
+  intake: {
     entry: 'functions/intake/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
+    // The public front door; WAF and the stage throttle (50 rps) sit before it.
+    reservedConcurrency: 50,
     tables: [
       { table: caseTable, access: 'readWrite' },
       { table: idempotencyTable, access: 'readWrite' },
     ],
-    queues: [],
   },
-  {
-    name: 'cases',
+  cases: {
     entry: 'functions/cases/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
+    // Signed-in staff of the MASH team.
+    reservedConcurrency: 20,
     tables: [{ table: caseTable, access: 'readWrite' }],
-    queues: [
-      { queue: informationRequestQueue, access: 'send' },
-      { queue: informationProductQueue, access: 'send' },
-    ],
+    sendsTo: [informationRequestQueue, informationProductQueue],
   },
-  {
-    name: 'agency',
+  agency: {
     entry: 'functions/agency/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
+    // Signed-in staff of the partner agencies.
+    reservedConcurrency: 20,
     tables: [{ table: caseTable, access: 'readWrite' }],
-    queues: [],
   },
-  {
-    name: 'agency-inbox',
+  'agency-inbox': {
     entry: 'functions/agency-inbox/handler.ts',
     memoryMB: 256,
     timeoutSeconds: 5,
+    // An SQS consumer: its event source mapping polls with at most this many at once.
+    reservedConcurrency: 5,
     tables: [{ table: caseTable, access: 'readWrite' }],
-    queues: [{ queue: informationRequestQueue, access: 'consume' }],
+    consumes: informationRequestQueue,
   },
-  {
-    name: 'product-dispatch',
+  'product-dispatch': {
     entry: 'functions/product-dispatch/handler.ts',
     memoryMB: 256,
     timeoutSeconds: 5,
+    // An SQS consumer: its event source mapping polls with at most this many at once.
+    reservedConcurrency: 5,
     tables: [{ table: caseTable, access: 'readWrite' }],
-    queues: [{ queue: informationProductQueue, access: 'consume' }],
+    consumes: informationProductQueue,
   },
-  {
-    name: 'metrics',
+  metrics: {
     entry: 'functions/metrics/handler.ts',
     memoryMB: 1024,
     timeoutSeconds: 120,
+    // The daily, weekly and monthly exports run 15 minutes apart; 2 leaves room for a retried run.
+    reservedConcurrency: 2,
     tables: [{ table: caseTable, access: 'read' }],
-    queues: [],
     bucket: 'readWrite',
   },
-  {
-    name: 'reports',
+  reports: {
     entry: 'functions/reports/handler.ts',
     memoryMB: 256,
     timeoutSeconds: 10,
+    // The board's downloads.
+    reservedConcurrency: 5,
     tables: [],
-    queues: [],
     bucket: 'read',
   },
-  {
-    name: 'delivery-sweeper',
+  'delivery-sweeper': {
     entry: 'functions/delivery-sweeper/handler.ts',
     memoryMB: 256,
     timeoutSeconds: 30,
+    // One sweep a minute that takes at most 30 s never needs a second instance.
+    reservedConcurrency: 1,
     tables: [{ table: caseTable, access: 'read' }],
-    queues: [
-      { queue: informationRequestQueue, access: 'send' },
-      { queue: informationProductQueue, access: 'send' },
-    ],
+    sendsTo: [informationRequestQueue, informationProductQueue],
   },
-  {
-    // The public site: start page, referral form (drafts, then intake with its idempotency), feedback.
-    name: 'pages',
+  // The public site: start page, referral form (drafts, then intake with its idempotency), feedback.
+  pages: {
     entry: 'functions/pages/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
+    // The public front door's pages; WAF and the stage throttle (50 rps) sit before them.
+    reservedConcurrency: 50,
     tables: [
       { table: caseTable, access: 'readWrite' },
       { table: idempotencyTable, access: 'readWrite' },
     ],
-    queues: [],
     formSecret: true,
+    bundle: PAGE_BUNDLE,
   },
-  {
-    // The signed-in pages: workbench, agency portal, and the board's dashboard, which reads the exports.
-    name: 'staff-pages',
+  // The signed-in pages: workbench, agency portal, and the board's dashboard, which reads the exports.
+  'staff-pages': {
     entry: 'functions/staff-pages/handler.ts',
     memoryMB: 512,
     timeoutSeconds: 10,
+    // Signed-in staff of the MASH team, the partner agencies and the board.
+    reservedConcurrency: 20,
     tables: [{ table: caseTable, access: 'readWrite' }],
-    queues: [],
     bucket: 'read',
     formSecret: true,
+    bundle: PAGE_BUNDLE,
   },
-];
+});
 
-export function functionDefinition(name: FunctionName): FunctionDefinition | undefined {
-  return functions.find((fn) => fn.name === name);
+export type FunctionName = keyof typeof functions;
+
+/** Every function's name, in the order of `functions`. */
+export const functionNames = Object.keys(functions) as FunctionName[];
+
+/** The one function whose definition `consumes` the queue; throws when none or several do. */
+export function consumerOf(
+  queue: QueueDefinition,
+  definitions: Readonly<Record<FunctionName, FunctionDefinition>> = functions,
+): FunctionName {
+  const consumers = functionNames.filter((name) => definitions[name].consumes?.id === queue.id);
+  if (consumers.length !== 1) {
+    throw new Error(
+      `Queue ${queue.id} needs exactly one consumer in functions (src/resources.ts); it has ` +
+        `${consumers.length === 0 ? 'none' : consumers.join(' and ')}`,
+    );
+  }
+  return consumers[0]!;
 }
 
 /**
@@ -367,31 +410,6 @@ export const limits = {
 } as const;
 
 // ---- Operations: what the stack needs beyond the resources' shapes --------------------------------
-
-/**
- * Reserved concurrency per function: the most instances each may run at once, and capacity no other
- * function of the account can take from it. 178 in all: the account keeps at least 100 unreserved (a new account's quota of
- * 10 must be raised to the standard 1,000 before the first deployment).
- *
- * - intake, pages: the public front door and its pages; WAF and the stage throttle (50 rps) sit before them.
- * - cases, agency, staff-pages: signed-in staff of the MASH team and the partner agencies.
- * - agency-inbox, product-dispatch: SQS consumers; their event source mappings poll at most this many at once.
- * - reports: the board's downloads.
- * - metrics: the daily, weekly and monthly exports run 15 minutes apart; 2 leaves room for a retried run.
- * - delivery-sweeper: one sweep a minute that takes at most 30 s never needs a second instance.
- */
-export const RESERVED_CONCURRENCY: Readonly<Record<FunctionName, number>> = {
-  intake: 50,
-  pages: 50,
-  'staff-pages': 20,
-  cases: 20,
-  agency: 20,
-  'agency-inbox': 5,
-  'product-dispatch': 5,
-  reports: 5,
-  metrics: 2,
-  'delivery-sweeper': 1,
-};
 
 /**
  * AWS Backup of the case store, on top of point-in-time recovery (35 days to the second): a daily

@@ -6,7 +6,7 @@
 import type { Role } from './domain/codes.ts';
 import type { FunctionName } from './resources.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;

@@ -11,14 +11,14 @@ import nunjucks from 'nunjucks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HubFunction } from '../../lib/hub-function.ts';
 import { LogKey } from '../../lib/log-key.ts';
-import { bundleExtras, projectRoot } from '../../lib/mash-stack.ts';
+import { projectRoot } from '../../lib/mash-stack.ts';
 import { PRECOMPILED_TEMPLATES_FILE } from '../../src/pages/shared/paths.ts';
 import {
   BundledTemplates,
   configureEnvironment,
   ENVIRONMENT_OPTIONS,
 } from '../../src/pages/shared/render.ts';
-import { type FunctionName, functionDefinition, functions } from '../../src/resources.ts';
+import { type FunctionName, functionNames, functions } from '../../src/resources.ts';
 import { cdkContext } from './support.ts';
 
 // Issue #6's budget for every function (coldStart.maxBundleKB in `npm run bench`). History, all measured
@@ -41,10 +41,10 @@ function bundle(name: FunctionName) {
   const app = new App({ outdir, context: cdkContext });
   const stack = new Stack(app, 'BundleTest');
   new HubFunction(stack, 'Fn', {
-    definition: functionDefinition(name)!,
+    name,
+    definition: functions[name],
     projectRoot,
     logKey: new LogKey(stack, 'LogKey'),
-    ...bundleExtras(name),
   });
   app.synth();
   const assets = readdirSync(outdir).filter((entry) => entry.startsWith('asset.'));
@@ -53,7 +53,7 @@ function bundle(name: FunctionName) {
 }
 
 describe('bundling (esbuild, no Docker)', () => {
-  it.each(functions.map((fn) => fn.name))(
+  it.each(functionNames)(
     `keeps the %s bundle under ${MAX_BUNDLE_BYTES / 1024} KB minified, with its source map`,
     (name) => {
       const asset = bundle(name);

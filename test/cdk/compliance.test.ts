@@ -99,7 +99,7 @@ function expectedAcknowledgements(stack: MashStack): Findings {
   add(
     'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
     ['AwsSolutions'],
-    [stack.caseStore.backupSelection.node.findChild('Role')],
+    [stack.caseTables.backupSelection.node.findChild('Role')],
   );
   // UK data residency: no cross-region replication.
   add('S3BucketReplicationEnabled', HIPAA_AND_NIST, [stack.reports.bucket, stack.reports.accessLogs]);

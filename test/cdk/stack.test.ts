@@ -6,19 +6,20 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS_PREFIXES, rateLimitedPrefixes } from '../../lib/intake-api.ts';
+import { ANONYMOUS_PREFIXES, rateLimitedPrefixes } from '../../lib/hub-api.ts';
 import { createMashApp } from '../../lib/mash-app.ts';
 import { ROLES } from '../../src/domain/codes.ts';
 import {
   API_LIMITS,
   CASE_STORE_BACKUP,
+  consumerOf,
   formSecret,
+  functionNames,
   functions,
   type IndexDefinition,
   LOG_RETENTION_DAYS,
   queues,
   REPORTS_BUCKET_HOUSEKEEPING,
-  RESERVED_CONCURRENCY,
   reportsBucket,
   SCHEDULED_RUN_RETRIES,
   schedules,
@@ -84,7 +85,7 @@ describe('case store', () => {
   it.each(tables.map((definition) => [definition.id, definition] as const))(
     '%s: keys, indexes, TTL, PITR, KMS, deletion protection, retained',
     (_, definition) => {
-      const table = synth.stack.caseStore.table(definition);
+      const table = synth.stack.caseTables.table(definition);
       const resource = resources[logicalId(synth.stack, table)];
       expect(resource.DeletionPolicy).toBe('Retain');
       expect(resource.UpdateReplacePolicy).toBe('Retain');
@@ -96,7 +97,7 @@ describe('case store', () => {
       expect(properties.SSESpecification).toEqual({
         SSEEnabled: true,
         SSEType: 'KMS',
-        KMSMasterKeyId: arnOf(logicalId(synth.stack, synth.stack.caseStore.key)),
+        KMSMasterKeyId: arnOf(logicalId(synth.stack, synth.stack.caseTables.key)),
       });
       expect(properties.TimeToLiveSpecification).toEqual(
         definition.timeToLiveAttribute
@@ -130,15 +131,15 @@ describe('case store', () => {
   );
 
   it('backs every table up with AWS Backup, daily and monthly, into a retained vault under its own key', () => {
-    const { caseStore } = synth.stack;
+    const { caseTables } = synth.stack;
     const selection = single(template.findResources('AWS::Backup::BackupSelection')).Properties;
     expect(selection.BackupSelection.Resources).toEqual(
-      caseStore.tables.map((table) => arnOf(logicalId(synth.stack, table))),
+      caseTables.tables.map((table) => arnOf(logicalId(synth.stack, table))),
     );
-    const vaultId = logicalId(synth.stack, caseStore.backupVault);
+    const vaultId = logicalId(synth.stack, caseTables.backupVault);
     const vault = resources[vaultId];
     expect(vault.DeletionPolicy).toBe('Retain');
-    expect(vault.Properties.EncryptionKeyArn).toEqual(arnOf(logicalId(synth.stack, caseStore.backupKey)));
+    expect(vault.Properties.EncryptionKeyArn).toEqual(arnOf(logicalId(synth.stack, caseTables.backupKey)));
     // Nobody may delete a recovery point or shorten its life; only the plan's lifecycle expires them.
     expect(vault.Properties.AccessPolicy.Statement).toContainEqual(
       expect.objectContaining({
@@ -166,7 +167,7 @@ describe('case store', () => {
 
   it('alarms to the alerts topic when a backup job of the vault fails, expires or is aborted', () => {
     const vaultName = {
-      'Fn::GetAtt': [logicalId(synth.stack, synth.stack.caseStore.backupVault), 'BackupVaultName'],
+      'Fn::GetAtt': [logicalId(synth.stack, synth.stack.caseTables.backupVault), 'BackupVaultName'],
     };
     const topic = ref(logicalId(synth.stack, synth.stack.alerts.topic));
     const alarms = ofType('AWS::CloudWatch::Alarm')
@@ -241,7 +242,7 @@ describe('encryption and logs', () => {
 
   it('keeps every log group for a set time, encrypted and retained', () => {
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(functions.length + 3);
+    expect(logGroups.length).toBe(functionNames.length + 3);
     for (const [id, logGroup] of logGroups) {
       expect(logGroup.Properties.RetentionInDays, id).toEqual(expect.any(Number));
       expect(logGroup.DeletionPolicy, id).toBe('Retain');
@@ -294,26 +295,18 @@ describe('work queues', () => {
     },
   );
 
-  it('maps a queue to its consumer only once that function exists', () => {
-    const built = new Set(functions.map((fn) => fn.name));
-    template.resourceCountIs(
-      'AWS::Lambda::EventSourceMapping',
-      queues.filter((queue) => built.has(queue.consumer)).length,
-    );
-  });
-
   it('maps each queue to its consumer with its batch size, item failures, at most its reserved concurrency', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, mapping]) => mapping.Properties);
     expect(mappings).toHaveLength(queues.length);
     for (const definition of queues) {
       const queueId = logicalId(synth.stack, synth.stack.workQueues.queue(definition));
-      const consumer = synth.stack.functions.get(definition.consumer)!;
+      const consumer = synth.stack.functions.get(consumerOf(definition))!;
       expect(mappings).toContainEqual({
         EventSourceArn: arnOf(queueId),
         FunctionName: ref(logicalId(synth.stack, consumer)),
         BatchSize: definition.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        ScalingConfig: { MaximumConcurrency: RESERVED_CONCURRENCY[definition.consumer] },
+        ScalingConfig: { MaximumConcurrency: functions[consumerOf(definition)].reservedConcurrency },
       });
       // The consumer may poll and decrypt its queue, and that is all it may do with it.
       const onQueue = roleStatements(resources, logicalId(synth.stack, consumer.role as Role))
@@ -447,16 +440,16 @@ describe('reports bucket', () => {
 });
 
 describe('functions', () => {
-  it.each(functions.map((definition) => [definition.name, definition] as const))(
+  it.each(functionNames.map((name) => [name, functions[name]] as const))(
     '%s: nodejs24.x on arm64, explicit memory, timeout and reserved concurrency, JSON logs, traced, with exactly the variables of its bindings',
-    (_, definition) => {
-      const fn = synth.stack.functions.get(definition.name)!;
+    (name, definition) => {
+      const fn = synth.stack.functions.get(name)!;
       const properties = resources[logicalId(synth.stack, fn)].Properties;
       expect(properties.Runtime).toBe('nodejs24.x');
       expect(properties.Architectures).toEqual(['arm64']);
       expect(properties.MemorySize).toBe(definition.memoryMB);
       expect(properties.Timeout).toBe(definition.timeoutSeconds);
-      expect(properties.ReservedConcurrentExecutions).toBe(RESERVED_CONCURRENCY[definition.name]);
+      expect(properties.ReservedConcurrentExecutions).toBe(definition.reservedConcurrency);
       expect(properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(properties.LoggingConfig).toEqual({
         LogGroup: ref(logicalId(synth.stack, fn.logGroup)),
@@ -468,9 +461,9 @@ describe('functions', () => {
       const variables = properties.Environment.Variables;
       const bound: Record<string, unknown> = {};
       for (const { table } of definition.tables) {
-        bound[table.envVar] = ref(logicalId(synth.stack, synth.stack.caseStore.table(table)));
+        bound[table.envVar] = ref(logicalId(synth.stack, synth.stack.caseTables.table(table)));
       }
-      for (const { queue } of definition.queues) {
+      for (const queue of definition.sendsTo ?? []) {
         bound[queue.envVar] = ref(logicalId(synth.stack, synth.stack.workQueues.queue(queue)));
       }
       if (definition.bucket)
@@ -492,6 +485,14 @@ describe('functions', () => {
       );
     },
   );
+
+  it('reserves 178 concurrent executions in all, the figure docs/operations.md asks the quota for', () => {
+    const reserved = ofType('AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.ReservedConcurrentExecutions as number,
+    );
+    expect(reserved).toHaveLength(functionNames.length);
+    expect(reserved.reduce((sum, each) => sum + each, 0)).toBe(178);
+  });
 
   it('grants no wildcard action, no Scan, no AWS managed policy and Resource * only to X-Ray', () => {
     for (const fn of synth.stack.functions.values()) {
@@ -549,7 +550,7 @@ describe('least privilege', () => {
     const onEverything = statements.filter(
       (statement) => [statement.Resource].flat().includes('*') || statement.NotResource !== undefined,
     );
-    expect(onEverything.length).toBe(functions.length);
+    expect(onEverything.length).toBe(functionNames.length);
     for (const statement of onEverything) {
       expect([statement.Action].flat().sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
@@ -819,8 +820,8 @@ describe('schedules', () => {
   });
 
   it('names the bucket for the functions bound to it', () => {
-    for (const definition of functions.filter((fn) => fn.bucket)) {
-      const fn = synth.stack.functions.get(definition.name)!;
+    for (const name of functionNames.filter((candidate) => functions[candidate].bucket)) {
+      const fn = synth.stack.functions.get(name)!;
       expect(resources[logicalId(synth.stack, fn)].Properties.Environment.Variables).toMatchObject({
         [reportsBucket.envVar]: ref(logicalId(synth.stack, synth.stack.reports.bucket)),
       });
@@ -828,17 +829,31 @@ describe('schedules', () => {
   });
 
   it('refuses a queue whose visibility timeout is shorter than its consumer', () => {
-    const slow = functions.map((definition) =>
-      definition.name === 'agency-inbox' ? { ...definition, timeoutSeconds: 60 } : definition,
-    );
+    const slow = { ...functions, 'agency-inbox': { ...functions['agency-inbox'], timeoutSeconds: 60 } };
     expect(() => createMashApp({ context: cdkContext }, { functions: slow })).toThrow(
       /visibilityTimeoutSeconds/,
     );
   });
 
   it('refuses a consumer whose reserved concurrency an SQS event source cannot poll with', () => {
+    const unpolled = {
+      ...functions,
+      'agency-inbox': { ...functions['agency-inbox'], reservedConcurrency: 1 },
+    };
+    expect(() => createMashApp({ context: cdkContext }, { functions: unpolled })).toThrow(/at least 2/);
+  });
+
+  it('refuses a queue that no function consumes, or that two do', () => {
+    const { consumes: _, ...notConsuming } = functions['agency-inbox'];
     expect(() =>
-      createMashApp({ context: cdkContext }, { reservedConcurrency: { 'agency-inbox': 1 } }),
-    ).toThrow(/at least 2/);
+      createMashApp({ context: cdkContext }, { functions: { ...functions, 'agency-inbox': notConsuming } }),
+    ).toThrow(/InformationRequestQueue needs exactly one consumer.*none/);
+    const twice = {
+      ...functions,
+      cases: { ...functions.cases, consumes: functions['agency-inbox'].consumes },
+    };
+    expect(() => createMashApp({ context: cdkContext }, { functions: twice })).toThrow(
+      /InformationRequestQueue needs exactly one consumer.*cases and agency-inbox/,
+    );
   });
 });

@@ -32,9 +32,9 @@ import type { Alerts } from './alerts.ts';
 import { acknowledge } from './compliance.ts';
 import type { HubFunction } from './hub-function.ts';
 
-export interface IntakeApiProps {
+export interface HubApiProps {
   readonly routes: readonly RouteDefinition[];
-  /** The function behind each route's `fn`; a route whose function is not built yet is left out. */
+  /** The function behind each route's `fn`. */
   readonly handlers: ReadonlyMap<FunctionName, HubFunction>;
   /** Its tokens are what the authorizer accepts on every route that is not public. */
   readonly userPool: IUserPool;
@@ -90,20 +90,20 @@ const ACCESS_LOG_FIELDS = {
 };
 
 /**
- * The hub's front door: a regional REST API built from src/routes.ts. Each route's resource becomes a
+ * The hub's front door, the whole API (JSON routes and pages): a regional REST API built from src/routes.ts. Each route's resource becomes a
  * path (`{param}` and `{param+}` included) with a Lambda proxy integration to its function; every route
  * not open to the public sits behind the Cognito authorizer. API Gateway's own refusals (401, 403, an
  * unknown route's 404, 413, 429, 5xx) answer in the CONTRACT's error shape. The stage is throttled,
  * traced, access-logged as JSON to an encrypted log group and guarded by a WAF web ACL with AWS managed
  * rules and a per-IP rate limit on the public write routes.
  */
-export class IntakeApi extends Construct {
+export class HubApi extends Construct {
   readonly restApi: RestApi;
   readonly stageName: string;
   readonly webAcl: CfnWebACL;
   readonly authorizer: CognitoUserPoolsAuthorizer;
 
-  constructor(scope: Construct, id: string, props: IntakeApiProps) {
+  constructor(scope: Construct, id: string, props: HubApiProps) {
     super(scope, id);
     this.stageName = props.stageName ?? 'prod';
     const logRetention = props.logRetention ?? (LOG_RETENTION_DAYS.api as RetentionDays);
@@ -224,7 +224,7 @@ export class IntakeApi extends Construct {
     const integrations = new Map<FunctionName, LambdaIntegration>();
     for (const route of routes) {
       const handler = handlers.get(route.fn);
-      if (!handler) continue;
+      if (!handler) throw new Error(`No function ${route.fn} for ${route.method} ${route.resource}`);
       let integration = integrations.get(route.fn);
       if (!integration) {
         integration = new LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });

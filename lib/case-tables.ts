@@ -57,7 +57,7 @@ export class HubTable extends Table {
   }
 }
 
-export interface CaseStoreProps {
+export interface CaseTablesProps {
   readonly tables: readonly TableDefinition[];
   /** Where a backup job that did not complete is reported. */
   readonly alerts?: Alerts;
@@ -71,13 +71,14 @@ const UNFINISHED_BACKUP_METRICS = {
 } as const;
 
 /**
- * The case store: every table in src/resources.ts, pay per request, under one customer-managed key.
+ * The tables of the case store (the DynamoDB side of src/store/case-store.ts's port): every table in
+ * src/resources.ts, pay per request, under one customer-managed key.
  * Safeguarding records must outlive any stack operation, so tables and key are retained, deletion
  * protected and recoverable to any second of the last 35 days; AWS Backup also keeps daily and monthly
  * recovery points of every table (CASE_STORE_BACKUP) in a vault under its own key, whose recovery points
  * nobody may delete before their lifecycle does.
  */
-export class CaseStore extends Construct {
+export class CaseTables extends Construct {
   readonly key: Key;
   readonly backupKey: Key;
   readonly backupVault: BackupVault;
@@ -85,7 +86,7 @@ export class CaseStore extends Construct {
   readonly backupSelection: BackupSelection;
   private readonly byId = new Map<string, HubTable>();
 
-  constructor(scope: Construct, id: string, props: CaseStoreProps) {
+  constructor(scope: Construct, id: string, props: CaseTablesProps) {
     super(scope, id);
     this.key = new Key(this, 'Key', {
       description: 'MASH hub: case store tables',
@@ -176,7 +177,7 @@ export class CaseStore extends Construct {
   table(definition: TableDefinition): HubTable {
     const table = this.byId.get(definition.id);
     if (!table)
-      throw new Error(`CaseStore has no table ${definition.id}; add it to tables in src/resources.ts`);
+      throw new Error(`CaseTables has no table ${definition.id}; add it to tables in src/resources.ts`);
     return table;
   }
 
