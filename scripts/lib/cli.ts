@@ -9,8 +9,8 @@ import { type Hub, startHub } from '../../local/hub.ts';
 import { projectRoot, runtimeDirectory } from '../../local/project.ts';
 import { liveHubRecords } from '../../local/runtime-file.ts';
 
-export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+const EXIT_USAGE = 2;
+const EXIT_INTERRUPTED = 130;
 
 /** A mistake in how the script was called: reported on one line, exit code 2. */
 export class UsageError extends Error {

@@ -154,18 +154,11 @@ export function email(first: string, last: string, organisation: string): string
 }
 
 /** The NHS modulus 11 check digit of nine digits; 10 means no valid number has them. */
-export function nhsCheckDigit(nineDigits: string): number {
+function nhsCheckDigit(nineDigits: string): number {
   let sum = 0;
   for (let i = 0; i < 9; i++) sum += Number(nineDigits[i]) * (10 - i);
   const check = 11 - (sum % 11);
   return check === 11 ? 0 : check;
-}
-
-export function isValidNhsNumber(number: string): boolean {
-  const digits = number.replace(/\D/g, '');
-  if (digits.length !== 10) return false;
-  const check = nhsCheckDigit(digits.slice(0, 9));
-  return check !== 10 && check === Number(digits[9]);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 
 /** mulberry32: a 32-bit state, period 2^32, good enough for synthetic data. Returns [0, 1). */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

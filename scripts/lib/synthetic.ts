@@ -120,7 +120,7 @@ const CLOSE_MINUTE = 17 * 60 + 30;
  * Receipt instants, sorted: ~80% on working days between 08:45 and 17:30 London, ~12% on working days
  * outside those hours (mostly evenings), ~8% at weekends and on bank holidays.
  */
-export function receiptTimes(seed: number, window: Window, count: number): number[] {
+function receiptTimes(seed: number, window: Window, count: number): number[] {
   const rng = new Random(mixSeed(seed, 0));
   const { working, other } = daysOf(window);
   if (working.length === 0 && other.length === 0) throw new RangeError('the window has no days');

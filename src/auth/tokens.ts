@@ -14,7 +14,7 @@ import { AGENCIES, type Agency, ROLES, type Role } from '../domain/codes.ts';
 import type { Clock } from '../platform/clock.ts';
 import { InvalidTokenError, type Principal } from './principal.ts';
 
-export { bearerToken, InvalidTokenError, type Principal } from './principal.ts';
+export { InvalidTokenError, type Principal } from './principal.ts';
 
 export const TOKEN_ALGORITHM = 'RS256';
 export const GROUPS_CLAIM = 'cognito:groups';
@@ -63,7 +63,7 @@ export function createTokenVerifier(config: TokenVerifierConfig, clock: Clock) {
   };
 }
 
-export function principalFromClaims(payload: JWTPayload): Principal {
+function principalFromClaims(payload: JWTPayload): Principal {
   if (payload.token_use !== undefined && payload.token_use !== 'id')
     throw new InvalidTokenError('ERR_TOKEN_USE');
   const groups = payload[GROUPS_CLAIM];

@@ -5,7 +5,7 @@
 import type { Agency, CaseStatus, Outcome, Rag, Role } from './codes.ts';
 import type { ReferralInput } from './referral.ts';
 
-export interface RatingChange {
+interface RatingChange {
   rag: Rag;
   rationale: string;
   at: string;
@@ -47,7 +47,7 @@ export interface CaseRecord {
   version: number;
 }
 
-export interface Decision {
+interface Decision {
   outcome: Outcome;
   rationale: string;
   decidedAt: string;
@@ -109,7 +109,7 @@ export interface CaseListItem extends QueueRow {
   overdue: boolean;
 }
 
-export interface RequestSummary {
+interface RequestSummary {
   id: string;
   agency: Agency;
   issuedAt: string;
@@ -117,7 +117,7 @@ export interface RequestSummary {
   answeredAt?: string;
 }
 
-export interface ConsentOverride {
+interface ConsentOverride {
   rationale: string;
   at: string;
   by: string;
@@ -133,9 +133,9 @@ export interface SearchDetails {
   address?: { line1?: string; line2?: string; town?: string; postcode?: string };
 }
 
-export type RequestStatus = 'open' | 'answered';
+type RequestStatus = 'open' | 'answered';
 
-export interface AgencyAnswer {
+interface AgencyAnswer {
   information: string;
   releasable: boolean;
   answeredAt: string;
@@ -161,7 +161,7 @@ export interface InformationRequest {
   answer?: AgencyAnswer;
 }
 
-export interface ProductAnswer {
+interface ProductAnswer {
   agency: Agency;
   information: string;
 }

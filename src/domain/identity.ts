@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Subject } from './referral.ts';
 
-export function normaliseName(name: string): string {
+function normaliseName(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/\p{Diacritic}/gu, '')

@@ -31,22 +31,13 @@ import {
   toLondonLocalMs,
 } from './working-calendar.ts';
 
-export type { HolidayCalendar, HolidayType, IsoWeekday, LondonDateParts } from './working-calendar.ts';
-export { formatLondon, LONDON_TIME_ZONE, londonDateParts, londonTime } from './working-calendar.ts';
+export { formatLondon, londonDateParts, londonTime } from './working-calendar.ts';
 
-export const WEEKDAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+type Weekday = (typeof WEEKDAYS)[number];
 
 /** Opening hours of one weekday as London wall times "HH:MM" (24-hour; closing may be "24:00"). */
-export interface OpeningHours {
+interface OpeningHours {
   readonly open: string;
   readonly close: string;
 }

@@ -115,7 +115,7 @@ export function overrideConsent(
   };
 }
 
-export function searchDetailsOf(record: CaseRecord): SearchDetails[] {
+function searchDetailsOf(record: CaseRecord): SearchDetails[] {
   return record.referral.subjects.map((subject) => ({
     type: subject.type,
     firstName: subject.firstName,

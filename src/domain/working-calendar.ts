@@ -16,14 +16,14 @@ import {
   BANK_HOLIDAYS_SOURCE,
 } from './bank-holidays.generated.ts';
 
-export const LONDON_TIME_ZONE = 'Europe/London';
+const LONDON_TIME_ZONE = 'Europe/London';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
-export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 export interface LondonDateParts {
   year: number;
@@ -129,7 +129,7 @@ function computeDayOffset(utcDay: number): DayOffset {
 }
 
 /** London offset from UTC (ms) at an instant. */
-export function londonOffsetMs(utcMs: number): number {
+function londonOffsetMs(utcMs: number): number {
   const utcDay = Math.floor(utcMs / DAY_MS);
   let entry = offsetCache.get(utcDay);
   if (entry === undefined) {
@@ -262,7 +262,7 @@ export function jsWeekdayOfDay(dayNumber: number): number {
   return (((dayNumber + 4) % 7) + 7) % 7;
 }
 
-export function yearOfDay(dayNumber: number): number {
+function yearOfDay(dayNumber: number): number {
   return new Date(dayNumber * DAY_MS).getUTCFullYear();
 }
 
@@ -279,7 +279,7 @@ export function dayNumberOfIsoDate(isoDate: string): number {
 // Bank holidays, from `date-holidays` by way of the generated list, cached per calendar and year
 // ---------------------------------------------------------------------------------------------------------
 
-export type HolidayType = 'public' | 'bank' | 'optional' | 'school' | 'observance';
+type HolidayType = 'public' | 'bank' | 'optional' | 'school' | 'observance';
 
 /**
  * Which `date-holidays` calendar supplies the days the hub is closed.

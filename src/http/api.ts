@@ -24,7 +24,7 @@ import {
 } from './errors.ts';
 import { API_SECURITY_HEADERS } from './security-headers.ts';
 
-export interface ApiRequest {
+interface ApiRequest {
   event: APIGatewayProxyEvent;
   context: Context;
   route: RouteDefinition;
@@ -38,7 +38,7 @@ export interface ApiRequest {
   body: unknown;
 }
 
-export interface ApiResult {
+interface ApiResult {
   statusCode: number;
   body?: unknown;
   /** A body sent as it is (e.g. CSV), instead of `body` as JSON. */
@@ -48,7 +48,7 @@ export interface ApiResult {
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
 
-export function jsonResponse(
+function jsonResponse(
   statusCode: number,
   body: unknown,
   headers: Record<string, string> = {},
@@ -64,7 +64,7 @@ function errorResponse(error: HttpError): APIGatewayProxyResult {
   return jsonResponse(error.statusCode, error.toBody(), error.headers);
 }
 
-export function lowerCaseHeaders(
+function lowerCaseHeaders(
   headers: APIGatewayProxyEvent['headers'] | null | undefined,
 ): Record<string, string> {
   const result: Record<string, string> = {};
@@ -76,7 +76,7 @@ export function lowerCaseHeaders(
 /** Checks a token; src/auth/caller.ts's verifyToken, which a function with staff routes passes in. */
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
-export async function authenticate(
+async function authenticate(
   route: RouteDefinition,
   headers: Record<string, string>,
   verifyToken: TokenVerifier | undefined,

@@ -7,8 +7,6 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
-
 /** A clock that runs at real speed from an offset; the local hub owns the single instance. */
 export class ShiftableClock implements Clock {
   private offsetMs = 0;

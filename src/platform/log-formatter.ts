@@ -23,7 +23,7 @@ export const REDACTED = '[redacted]';
 export const REDACTED_EVENT = '[redacted event]';
 
 /** Keys whose values are personal data (or secrets), compared case- and separator-insensitively. */
-export const PERSONAL_DATA_KEYS: readonly string[] = [
+const PERSONAL_DATA_KEYS: readonly string[] = [
   // People
   'firstName',
   'lastName',
@@ -112,7 +112,7 @@ export const PERSONAL_DATA_KEYS: readonly string[] = [
 ];
 
 /** A key ending in one of these is redacted too (referrerEmail, homeAddress, x-session-token). */
-export const PERSONAL_DATA_KEY_SUFFIXES: readonly string[] = [
+const PERSONAL_DATA_KEY_SUFFIXES: readonly string[] = [
   'firstname',
   'lastname',
   'surname',

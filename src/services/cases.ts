@@ -24,7 +24,7 @@ export function actorOf(principal: Principal, allowed: readonly Role[]): Actor {
 
 export type { CaseListItem };
 
-export function isCaseOverdue(record: Pick<CaseRecord, 'status' | 'decisionDueAt'>, now: Date): boolean {
+function isCaseOverdue(record: Pick<CaseRecord, 'status' | 'decisionDueAt'>, now: Date): boolean {
   return record.status !== 'decided' && isOverdue(new Date(record.decisionDueAt), now);
 }
 

@@ -16,7 +16,7 @@ export const deliveryMessageSchema = z.object({
   kind: z.enum(['request', 'product']),
   id: z.uuid(),
 });
-export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
 const QUEUES = { request: informationRequestQueue, product: informationProductQueue } as const;
 

@@ -55,4 +55,3 @@ const defaultStore = dynamoDraftStore();
 
 export const getDraft = (sessionId: string) => defaultStore.get(sessionId);
 export const putDraft = (sessionId: string, draft: DraftData) => defaultStore.put(sessionId, draft);
-export const deleteDraft = (sessionId: string) => defaultStore.delete(sessionId);

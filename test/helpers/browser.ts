@@ -22,7 +22,7 @@ import {
 import { expect } from 'vitest';
 import { startTestHub, type TestHub } from './hub.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = '/usr/bin/chromium';
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 
 /** Whether CI is set (and not explicitly "false" or "0"). */

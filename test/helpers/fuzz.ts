@@ -14,7 +14,7 @@ import { caseTable, limits } from '../../src/resources.ts';
 
 // ---- Run settings -------------------------------------------------------------------------------
 
-export const DEFAULT_FUZZ_RUNS = 2000;
+const DEFAULT_FUZZ_RUNS = 2000;
 
 /** The total number of fuzz runs across endpoints (MASH_FUZZ_RUNS, default 2000). */
 export function totalFuzzRuns(env: NodeJS.ProcessEnv = process.env): number {
@@ -134,9 +134,9 @@ export function describeRequest(request: RawRequest): string {
 // ---- The properties every answer keeps --------------------------------------------------------
 
 /** A key a prototype-pollution payload sets; Object.prototype must never gain it (the hub runs in this process). */
-export const POLLUTION_MARKER = 'mashFuzzPolluted';
+const POLLUTION_MARKER = 'mashFuzzPolluted';
 
-export function prototypePolluted(): boolean {
+function prototypePolluted(): boolean {
   return (
     ({} as Record<string, unknown>)[POLLUTION_MARKER] !== undefined ||
     Object.keys(Object.prototype).length > 0 ||
@@ -216,22 +216,15 @@ export async function countCases(documents: DynamoDBDocumentClient): Promise<num
  * leaves such names to the dedicated `it.fails` test in test/fuzz/api-fuzz.test.ts, so it can still find
  * other bugs. Once fixed: set this to false and turn that `it.fails` into `it`.
  */
-export const PROTOTYPE_NAME_BUG_OPEN = false;
+const PROTOTYPE_NAME_BUG_OPEN = false;
 
 /** Whether the fuzz may use this as a header or query parameter name (see PROTOTYPE_NAME_BUG_OPEN). */
-export function usableName(name: string): boolean {
+function usableName(name: string): boolean {
   return !PROTOTYPE_NAME_BUG_OPEN || !(name in Object.prototype);
 }
 
 /** Keys that poison a naive merge or lookup. */
-export const PROTOTYPE_KEYS = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
-];
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
 /** A value that would show up on every object if a handler merged it into a prototype. */
 const pollutingValue = () => JSON.parse(`{"${POLLUTION_MARKER}":true,"isAdmin":true,"status":"decided"}`);
@@ -270,7 +263,7 @@ const awkwardStrings = fc.constantFrom(
 );
 
 /** Text of every kind: any UTF-16 (lone surrogates included), graphemes, and known trouble-makers. */
-export const anyString: fc.Arbitrary<string> = fc.oneof(
+const anyString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: awkwardStrings },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
@@ -278,7 +271,7 @@ export const anyString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Strings around and far over the field and body limits (some over 256 KiB once encoded). */
-export const hugeString: fc.Arbitrary<string> = fc
+const hugeString: fc.Arbitrary<string> = fc
   .record({
     length: fc.oneof(
       fc.constantFrom(101, 201, 501, 2001, 5001, 20_001),
@@ -290,7 +283,7 @@ export const hugeString: fc.Arbitrary<string> = fc
   .map(({ length, unit }) => unit.repeat(Math.ceil(length / unit.length)));
 
 /** Arrays or objects nested far deeper than any schema. */
-export const deepNesting: fc.Arbitrary<unknown> = fc
+const deepNesting: fc.Arbitrary<unknown> = fc
   .record({ depth: fc.integer({ min: 10, max: 2_000 }), object: fc.boolean() })
   .map(({ depth, object }) => {
     let value: unknown = 'bottom';
@@ -313,7 +306,7 @@ const edgeNumbers = fc.constantFrom(
 );
 
 /** Any JSON value, weighted toward the values that break assumptions. */
-export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
+const junkValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(null, true, false, [], {}, [null], [{}], { '': '' }) },
   { weight: 3, arbitrary: anyString },
   { weight: 2, arbitrary: fc.oneof(edgeNumbers, fc.integer(), fc.double({ noNaN: true })) },
@@ -327,7 +320,7 @@ export const junkValue: fc.Arbitrary<unknown> = fc.oneof(
 
 type Key = string | number;
 
-export type Mutation =
+type Mutation =
   | { op: 'delete'; at: number }
   | { op: 'replace'; at: number; value: unknown }
   | { op: 'wrongType'; at: number; value: unknown }
@@ -428,7 +421,7 @@ function changeAt(
 const REMOVE = Symbol('remove');
 
 /** Applies mutations in order to a copy of a valid value; each picks its target among the value's paths. */
-export function applyMutations(valid: unknown, mutations: readonly Mutation[]): unknown {
+function applyMutations(valid: unknown, mutations: readonly Mutation[]): unknown {
   // A JSON copy: own `__proto__` keys survive as data both ways.
   let value: unknown = JSON.parse(JSON.stringify(valid));
   for (const m of mutations) {
@@ -480,7 +473,7 @@ export function applyMutations(valid: unknown, mutations: readonly Mutation[]): 
 }
 
 /** A valid body (one of `bases`) with zero to four mutations: missing fields, wrong types, junk. */
-export function nearValid(bases: readonly unknown[]): fc.Arbitrary<unknown> {
+function nearValid(bases: readonly unknown[]): fc.Arbitrary<unknown> {
   return fc
     .record({
       base: fc.constantFrom(...bases),
@@ -547,7 +540,7 @@ export function encodeBody(body: BodySpec): string | Uint8Array | undefined {
 // ---- Paths and queries --------------------------------------------------------------------------
 
 /** Percent-encodes every byte of the UTF-8 form outside the unreserved set (never throws on lone surrogates). */
-export function percentEncode(text: string): string {
+function percentEncode(text: string): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const char = String.fromCharCode(byte);
@@ -669,7 +662,7 @@ export function queryPairs(
  * non-empty values and an overdue sort key inside the range; the `it.fails` test in
  * test/fuzz/api-fuzz.test.ts keeps the exact requests. Once fixed: set this to false and flip that test.
  */
-export const CURSOR_BUG_OPEN = false;
+const CURSOR_BUG_OPEN = false;
 
 /** One GET /api/cases listing: its query and the key its cursors must continue. */
 export interface Listing {
@@ -798,7 +791,7 @@ const HEADER_CHARS = [
   ...Array.from({ length: 0x7e - 0x20 + 1 }, (_, i) => String.fromCharCode(0x20 + i)),
   ...Array.from({ length: 0xff - 0x80 + 1 }, (_, i) => String.fromCharCode(0x80 + i)),
 ];
-export const headerValue: fc.Arbitrary<string> = fc.oneof(
+const headerValue: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom(...HEADER_CHARS), maxLength: 60 }) },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '\t', 'null', 'undefined', '__proto__', 'é', 'ÿÿÿÿ') },
   { weight: 1, arbitrary: fc.integer({ min: 500, max: 2_000 }).map((n) => 'h'.repeat(n)) },

@@ -17,7 +17,7 @@ import { hubClock } from '../../src/platform/clock.ts';
 
 export type TestHubOptions = Omit<HubOptions, 'port'>;
 
-export interface ApiOptions {
+interface ApiOptions {
   /** Sent as JSON (Content-Type application/json unless a header says otherwise). */
   body?: unknown;
   /** Sent exactly as given, for malformed or non-JSON bodies. */
@@ -71,7 +71,7 @@ const GUARDED_ENDPOINTS = [
  * Throws unless the DynamoDB, SQS and S3 endpoints the handlers will use are set and on this machine
  * (and no catch-all AWS_ENDPOINT_URL points elsewhere).
  */
-export function assertLoopbackEndpoints(env: NodeJS.ProcessEnv = process.env): void {
+function assertLoopbackEndpoints(env: NodeJS.ProcessEnv = process.env): void {
   const problems: string[] = [];
   for (const name of GUARDED_ENDPOINTS) {
     const value = env[name];

@@ -7,7 +7,7 @@ import { AGENCIES, CONCERN_CATEGORIES, OUTCOMES, SOURCE_CODES, SUBJECT_TYPES } f
 import { ADDITIVE_GROUPS, NON_ADDITIVE_BREAKDOWNS, SUPPRESSION_THRESHOLD } from './disclosure.ts';
 import { FIGURES, type FigureKind, MEASURES, RAG_KEYS, SCHEMA_VERSION } from './export-schema.ts';
 
-export interface MeasureDefinition {
+interface MeasureDefinition {
   /** The CSV measure name; in the JSON, the path with the breakdown key inserted where it sits. */
   measure: string;
   kind: FigureKind;

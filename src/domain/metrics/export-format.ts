@@ -141,7 +141,7 @@ export function toJson(published: PublishedExport, generatedAt: Date | string): 
 // CSV
 // ---------------------------------------------------------------------------------------------------------
 
-export const CSV_HEADER = ['measure', 'breakdown', 'value'] as const;
+const CSV_HEADER = ['measure', 'breakdown', 'value'] as const;
 
 export interface FigureRow {
   measure: string;

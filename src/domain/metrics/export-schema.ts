@@ -28,15 +28,15 @@ export type RagKey = (typeof RAG_KEYS)[number];
 
 /** A suppressed figure (disclosure control). */
 export const SUPPRESSED = 'c';
-export type Suppressed = typeof SUPPRESSED;
+type Suppressed = typeof SUPPRESSED;
 
-export interface RagTimeliness<C, R> {
+interface RagTimeliness<C, R> {
   decided: C;
   withinTimescale: C;
   pctWithinTimescale: R;
 }
 
-export interface AgencyResponseFigures<C, R> {
+interface AgencyResponseFigures<C, R> {
   requested: C;
   answered: C;
   onTime: C;
@@ -92,8 +92,8 @@ export interface BoardExport<C, R> {
 
 /** What the accumulator computes: exact counts; rates are `null` when their denominator is 0. */
 export type RawExport = BoardExport<number, number | null>;
-export type PublishedCount = number | Suppressed;
-export type PublishedRate = number | null | Suppressed;
+type PublishedCount = number | Suppressed;
+type PublishedRate = number | null | Suppressed;
 /** What is published: counts and rates after disclosure control. */
 export type PublishedExport = BoardExport<PublishedCount, PublishedRate>;
 

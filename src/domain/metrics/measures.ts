@@ -50,11 +50,6 @@ function fromTenths(tenths: number): number {
   return tenths < 0 ? -rounded : rounded;
 }
 
-/** `value` rounded to one decimal place, halves away from zero. */
-export function roundToOneDecimal(value: number): number {
-  return fromTenths(value * 10);
-}
-
 /** `numerator ÷ denominator` as a percentage with one decimal, or `null` when the denominator is 0. */
 export function percent(numerator: number, denominator: number): number | null {
   if (denominator === 0) return null;
@@ -64,7 +59,7 @@ export function percent(numerator: number, denominator: number): number | null {
 }
 
 /** The mean to one decimal, or `null` when there are no values. */
-export function mean(sum: number, count: number): number | null {
+function mean(sum: number, count: number): number | null {
   if (count === 0) return null;
   return fromTenths((sum * 10) / count);
 }

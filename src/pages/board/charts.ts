@@ -14,8 +14,8 @@
 /** A published figure: a number, suppressed (`"c"`), or no data (`null`). */
 export type Datum = number | null | 'c';
 
-export const SUPPRESSED_TEXT = 'c';
-export const NO_DATA_TEXT = '–';
+const SUPPRESSED_TEXT = 'c';
+const NO_DATA_TEXT = '–';
 
 export type Unit = 'count' | 'percent' | 'rating';
 
@@ -43,7 +43,7 @@ export interface Series {
   partial?: readonly boolean[];
 }
 
-export interface ReferenceLine {
+interface ReferenceLine {
   value: number;
   label: string;
 }
@@ -86,15 +86,15 @@ export function escapeXml(value: unknown): string {
 }
 
 /** Ids and class suffixes built from keys: anything outside [a-z0-9-] becomes `-`. */
-export function safeId(value: string): string {
+function safeId(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9-]/g, '-');
 }
 
-export function isPlotted(value: Datum): value is number {
+function isPlotted(value: Datum): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-export function formatNumber(value: number, unit: Unit): string {
+function formatNumber(value: number, unit: Unit): string {
   switch (unit) {
     case 'percent':
       return `${value.toFixed(1)}%`;
@@ -178,7 +178,7 @@ export function niceTicks(max: number, options: { count?: number; integer?: bool
 }
 
 /** The value axis of a chart: its fixed domain, or 0–100 / 0–5, or nice ticks over the largest value. */
-export function valueTicks(data: ChartData, largest: number): number[] {
+function valueTicks(data: ChartData, largest: number): number[] {
   if (data.domain) {
     const [low, high] = data.domain;
     const ticks = niceTicks(high - low, { count: 5, integer: data.unit === 'count' });
@@ -214,7 +214,7 @@ export function lineSegments(points: readonly (Point | null)[]): Point[][] {
   return segments;
 }
 
-export function pathData(points: readonly Point[]): string {
+function pathData(points: readonly Point[]): string {
   return points.map((p, index) => `${index === 0 ? 'M' : 'L'}${round(p.x)},${round(p.y)}`).join('');
 }
 
@@ -303,7 +303,7 @@ export function describeChart(data: ChartData): string {
   return `${data.description}${gaps} The table with this chart gives every figure.`;
 }
 
-export interface TableCell {
+interface TableCell {
   text: string;
   /** Read by screen readers after the text: what "c", "–" or "+ c" means. */
   hidden?: string;
@@ -350,7 +350,7 @@ export function chartTable(data: ChartData): TableView {
 // ---------------------------------------------------------------------------------------------------------
 
 /** Series styles cycle through this many classes (app-chart__series--0 … --7). */
-export const SERIES_STYLES = 8;
+const SERIES_STYLES = 8;
 
 const HATCHES: readonly string[] = [
   '',
@@ -376,7 +376,7 @@ function patternDefs(id: string, count: number): string {
 }
 
 /** The colour class of a series: its tone, or its place in the palette. */
-export function colourClass(series: Pick<Series, 'tone'> | undefined, index: number): string {
+function colourClass(series: Pick<Series, 'tone'> | undefined, index: number): string {
   return series?.tone ? `app-chart__tone--${series.tone}` : `app-chart__series--${index % SERIES_STYLES}`;
 }
 

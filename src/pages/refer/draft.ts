@@ -11,11 +11,11 @@ import type { Concern, Consent, HouseholdMember, Referrer, SocialWorkerAnswer } 
 import { concernField, householdField, subjectField } from './fields.ts';
 
 /** Each listed person has a key that is stable while the draft lives, so a double-submitted add page adds once. */
-export interface DraftSubject {
+interface DraftSubject {
   key: string;
   subject: Subject;
 }
-export interface DraftHouseholdMember {
+interface DraftHouseholdMember {
   key: string;
   member: HouseholdMember;
 }
@@ -78,7 +78,7 @@ export function newItemKey(): string {
 // ---------------------------------------------------------------------------------------------------
 // Where each answer lives
 
-export const REFER = '/refer';
+const REFER = '/refer';
 export const stepUrl = {
   immediateDanger: REFER,
   inDanger: `${REFER}/in-danger`,

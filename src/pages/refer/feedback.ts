@@ -20,10 +20,10 @@ import {
 import { field, htmlResponse, type PageRequest, redirect, serializeCookie } from '../shared/http.ts';
 import { renderPage } from '../shared/render.ts';
 
-export const FEEDBACK_COOKIE = 'mash_feedback';
+const FEEDBACK_COOKIE = 'mash_feedback';
 const FIELDS = ['reference', 'receiptToken', 'helpful', 'rating', 'comment'] as const;
 
-export const feedbackFormSchema = z.object({
+const feedbackFormSchema = z.object({
   reference: z
     .string({ error: 'Enter your reference number' })
     .max(50, { error: 'Reference number must be 50 characters or fewer' }),
@@ -34,10 +34,10 @@ export const feedbackFormSchema = z.object({
   rating: z.number().int().min(1).max(5).optional(),
   comment: z.string().max(2000, { error: 'Your comments must be 2000 characters or fewer' }).optional(),
 });
-export type FeedbackForm = z.infer<typeof feedbackFormSchema>;
+type FeedbackForm = z.infer<typeof feedbackFormSchema>;
 
 /** The form's fields → the feedback the intake service takes, or the errors to show. */
-export function readFeedback(
+function readFeedback(
   form: PageRequest['form'],
 ): { ok: true; value: FeedbackForm } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];

@@ -108,7 +108,7 @@ function naturalList(items: string[]): string {
 }
 
 /** ISO date → the three inputs' values, for showing a saved answer again. */
-export function dateInputValues(prefix: string, isoDate: string | undefined): FormValues {
+function dateInputValues(prefix: string, isoDate: string | undefined): FormValues {
   const match = isoDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate) : null;
   return {
     [`${prefix}-day`]: match ? String(Number(match[3])) : '',
@@ -160,7 +160,7 @@ function dateChecks(
 // ---------------------------------------------------------------------------------------------------
 // Gates
 
-export const SOCIAL_WORKER_ANSWERS = ['yes', 'no', 'unknown'] as const;
+const SOCIAL_WORKER_ANSWERS = ['yes', 'no', 'unknown'] as const;
 export type SocialWorkerAnswer = (typeof SOCIAL_WORKER_ANSWERS)[number];
 
 export function readImmediateDanger(form: FormBody): PageOutcome<boolean> {
@@ -188,17 +188,9 @@ export function readSocialWorker(form: FormBody): PageOutcome<SocialWorkerAnswer
 // ---------------------------------------------------------------------------------------------------
 // Your details (referrer)
 
-export const REFERRER_FIELDS = [
-  'source',
-  'name',
-  'role',
-  'organisation',
-  'email',
-  'phone',
-  'relationship',
-] as const;
+const REFERRER_FIELDS = ['source', 'name', 'role', 'organisation', 'email', 'phone', 'relationship'] as const;
 
-export function referrerCandidate(form: FormBody): Record<string, unknown> {
+function referrerCandidate(form: FormBody): Record<string, unknown> {
   const source = field(form, 'source');
   return {
     source: (SOURCE_CODES as readonly string[]).includes(source) ? source : undefined,
@@ -230,7 +222,7 @@ export function referrerValues(referrer: Referrer | undefined): FormValues {
 // ---------------------------------------------------------------------------------------------------
 // A person the referral is about (subject)
 
-export const SUBJECT_FIELDS = [
+const SUBJECT_FIELDS = [
   'type',
   'firstName',
   'lastName',
@@ -329,7 +321,7 @@ export function subjectValues(subject: Subject | undefined): FormValues {
   return values;
 }
 
-export const CARE_ACT_FIELDS = ['careAndSupportNeeds', 'atRiskOfAbuse', 'unableToProtectSelf'] as const;
+const CARE_ACT_FIELDS = ['careAndSupportNeeds', 'atRiskOfAbuse', 'unableToProtectSelf'] as const;
 
 export function readCareAct(form: FormBody): PageOutcome<CareActAnswers> {
   const candidate = Object.fromEntries(CARE_ACT_FIELDS.map((name) => [name, yesNo(form, name)]));
@@ -343,7 +335,7 @@ export function careActValues(s42: CareActAnswers | undefined): FormValues {
 // ---------------------------------------------------------------------------------------------------
 // Household members
 
-export const HOUSEHOLD_FIELDS = ['name', 'relationship', 'parentalResponsibility', 'dateOfBirth'] as const;
+const HOUSEHOLD_FIELDS = ['name', 'relationship', 'parentalResponsibility', 'dateOfBirth'] as const;
 
 export function householdField(path: string): string {
   const head = path.split('.')[0] ?? path;
@@ -380,7 +372,7 @@ export function householdValues(member: HouseholdMember | undefined): FormValues
 // ---------------------------------------------------------------------------------------------------
 // Consent
 
-export const CONSENT_FIELDS = ['parentsAware', 'consentGiven', 'consentFrom', 'reasonIfNot'] as const;
+const CONSENT_FIELDS = ['parentsAware', 'consentGiven', 'consentFrom', 'reasonIfNot'] as const;
 
 export function readConsent(form: FormBody): PageOutcome<Consent> {
   const consentGiven = yesNo(form, 'consentGiven');
@@ -411,7 +403,7 @@ export function consentValues(consent: Consent | undefined): FormValues {
 // ---------------------------------------------------------------------------------------------------
 // The concern
 
-export const CONCERN_FIELDS = [
+const CONCERN_FIELDS = [
   'categories',
   'summary',
   'seen',

@@ -13,7 +13,7 @@ interface SummaryValue {
   text?: string;
   html?: string;
 }
-export interface SummaryRow {
+interface SummaryRow {
   key: { text: string };
   value: SummaryValue;
   actions?: { items: Array<{ href: string; text: string; visuallyHiddenText: string }> };
@@ -71,7 +71,7 @@ function address(subject: Subject): string | undefined {
   return given.length > 0 ? given.join('\n') : undefined;
 }
 
-export function subjectRows(subject: Subject, href: string, careActHref: string): SummaryRow[] {
+function subjectRows(subject: Subject, href: string, careActHref: string): SummaryRow[] {
   const rows = [
     row('Child or adult', value(subject.type === 'child' ? 'Child' : 'Adult'), `${href}#type`),
     row('Name', value(subjectName(subject)), `${href}#firstName`),

@@ -121,7 +121,7 @@ export function assetUrl(assetPath: string): string {
   return asset ? `/assets/${assetPath}?v=${asset.version}` : `/assets/${assetPath}`;
 }
 
-export function assetResponse(
+function assetResponse(
   assetPath: string,
   securityHeaders: Record<string, string>,
 ): APIGatewayProxyResult | undefined {

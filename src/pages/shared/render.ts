@@ -38,7 +38,7 @@ export const ENVIRONMENT_OPTIONS: nunjucks.ConfigureOptions = {
   lstripBlocks: true,
 };
 
-export function pagesEnvironment(): nunjucks.Environment {
+function pagesEnvironment(): nunjucks.Environment {
   if (environment) return environment;
   const paths = pagePaths();
   const precompiled = paths.precompiledTemplates;

@@ -10,7 +10,7 @@ import { logger } from '../../platform/powertools.ts';
 import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
 
-export type Controller = (request: PageRequest) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
+type Controller = (request: PageRequest) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
 /** Controllers by API Gateway resource template. */
 export type Controllers = Readonly<Record<string, Controller>>;

@@ -18,7 +18,7 @@ import { errorPage } from './error-pages.ts';
 import { field, type PageRequest, redirect } from './http.ts';
 
 /** Where staff sign in: the hosted sign-in on AWS (MASH_SIGN_IN_URL), the hub's own page locally. */
-export function signInUrl(next: string): string {
+function signInUrl(next: string): string {
   const base = process.env.MASH_SIGN_IN_URL ?? '/_local/sign-in';
   return `${base}${base.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`;
 }

@@ -7,7 +7,7 @@
  */
 import { posix } from 'node:path';
 
-export function isRelativeTemplateName(name: string): boolean {
+function isRelativeTemplateName(name: string): boolean {
   return name.startsWith('./') || name.startsWith('../');
 }
 

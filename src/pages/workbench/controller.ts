@@ -65,7 +65,7 @@ import {
 
 const PAGE_SIZE = 50;
 
-export const STATUS_LABELS: Record<CaseStatus, string> = {
+const STATUS_LABELS: Record<CaseStatus, string> = {
   received: 'Not yet rated',
   triaged: 'Rated',
   gathering: 'Waiting for agencies',
@@ -86,7 +86,7 @@ const RAG_HINTS: Record<Rag, string> = {
   green: 'Decision within 3 working days of receipt. Agencies answer within 1 working day.',
 };
 
-export function timeLeft(item: Pick<CaseListItem, 'status' | 'decisionDueAt' | 'overdue'>, now: Date) {
+function timeLeft(item: Pick<CaseListItem, 'status' | 'decisionDueAt' | 'overdue'>, now: Date) {
   if (item.status === 'decided') return { text: 'Decided', overdue: false };
   const remaining = Date.parse(item.decisionDueAt) - now.getTime();
   return item.overdue
