@@ -23,6 +23,16 @@ export interface ReportsBucketProps {
 }
 
 /** Why neither bucket replicates (HIPAA Security and NIST 800-53 R5 S3BucketReplicationEnabled). */
+/** What both buckets share: KMS with a bucket key, no public access, TLS 1.2 only, versioned. */
+const HARDENED = {
+  bucketKeyEnabled: true,
+  blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+  objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  enforceSSL: true,
+  minimumTLSVersion: 1.2,
+  versioned: true,
+} as const;
+
 const NO_REPLICATION_REASON =
   "eu-west-2 (London) is AWS's only UK region, and the hub's data stays in the UK: cross-region " +
   'replication would copy it abroad. Within the region S3 already stores every object across at least ' +
@@ -59,12 +69,7 @@ export class ReportsBucket extends Construct {
     this.accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.accessLogsKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...HARDENED,
       lifecycleRules: [
         {
           id: 'expire-access-logs',
@@ -90,12 +95,7 @@ export class ReportsBucket extends Construct {
     this.bucket = new Bucket(this, definition.id, {
       encryption: BucketEncryption.KMS,
       encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...HARDENED,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: `${definition.id}/`,
       lifecycleRules: [
