@@ -7,7 +7,7 @@
 import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHub } from '../helpers/hub.ts';
-import { getPage } from '../helpers/pages.ts';
+import { FormClient, getPage } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 const captured: string[] = [];
@@ -112,6 +112,39 @@ describe('metrics published by every invocation', () => {
         expect(coldStarts).toHaveLength(0);
       }
     }
+  });
+
+  it('counts a referral sent through the form under the pages function', async () => {
+    const form = new FormClient(hub.url);
+    const steps: Array<[string, Record<string, string | string[]>]> = [
+      ['/refer', { immediateDanger: 'no' }],
+      ['/refer/social-worker', { existingSocialWorker: 'no' }],
+      [
+        '/refer/your-details',
+        { source: '1A', name: 'Sam Jones', relationship: 'Aunt', phone: '01632 960000' },
+      ],
+      ['/refer/person/new', { type: 'child', firstName: 'Alex', lastName: 'Jones' }],
+      ['/refer/people', { addAnother: 'no' }],
+      ['/refer/household', { addMember: 'no' }],
+      ['/refer/consent', { parentsAware: 'yes', consentGiven: 'yes', consentFrom: 'Mother' }],
+      [
+        '/refer/concern',
+        { categories: ['missing'], summary: 'Not at school', details: 'Missing for a week' },
+      ],
+    ];
+    for (const [path, fields] of steps) {
+      const response = await form.submit(path, fields);
+      expect(response.status, `POST ${path}`).toBe(303);
+    }
+    const check = await form.request('GET', '/refer/check-answers');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(check.text)![1]!;
+    const from = captured.length;
+    expect((await form.request('POST', '/refer/check-answers', { _csrf: csrf })).status).toBe(303);
+    const received = recordsSince(from)
+      .filter(isEmf)
+      .filter((record) => metricNames(record).includes('ReferralReceived'));
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ ReferralReceived: 1, service: 'mash-pages' });
   });
 
   it('publishes nothing, and warns of nothing, for an invocation that counted nothing', async () => {
