@@ -32,6 +32,8 @@ export function handlerEnvironment(input: HandlerEnvironmentInput): Record<strin
     AWS_EC2_METADATA_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: 'mash',
     POWERTOOLS_METRICS_NAMESPACE: 'Mash',
+    // As Lambda sets it for a sandbox started by a request: Powertools counts a cold start only then.
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     MASH_RUNTIME: 'local',
     AUTH_ISSUER: input.issuer,
     AUTH_AUDIENCE: LOCAL_AUDIENCE,

@@ -24,7 +24,7 @@ import type {
 } from '../../src/http/response-schemas.ts';
 import { translateWorkflowError } from '../../src/http/workflow-errors.ts';
 import { documents } from '../../src/platform/clients.ts';
-import { metrics } from '../../src/platform/powertools.ts';
+import { functionMetrics } from '../../src/platform/powertools.ts';
 import type { RouteDefinition } from '../../src/routes.ts';
 import { actorOf, listCases, viewCase } from '../../src/services/cases.ts';
 import {
@@ -37,6 +37,8 @@ import {
 
 // The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
 documents();
+
+const metrics = functionMetrics('cases');
 
 function caseId(pathParameters: Record<string, string>): string {
   const id = pathParameters.id ?? '';

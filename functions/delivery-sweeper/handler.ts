@@ -3,10 +3,9 @@
  * and still undelivered (its first send failed, or was lost). Delivery is idempotent, so a re-send
  * that races the original does no harm.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
+import { hubHandler } from '../../src/platform/hub-handler.ts';
 import { logger } from '../../src/platform/powertools.ts';
 import { sqs } from '../../src/platform/sqs.ts';
 import { sendDeliveries } from '../../src/services/delivery.ts';
@@ -18,7 +17,7 @@ sqs();
 
 const GRACE_MS = 60_000;
 
-export const handler = middy(async () => {
+export const handler = hubHandler('delivery-sweeper', async () => {
   const before = new Date(hubClock.now().getTime() - GRACE_MS).toISOString();
   const result: Record<string, number> = {};
   for (const kind of ['request', 'product'] as const) {
@@ -31,4 +30,4 @@ export const handler = middy(async () => {
   }
   if (result.request || result.product) logger.info('re-sent undelivered items', result);
   return result;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+});

@@ -13,7 +13,7 @@ import { badRequest, conflict, HttpError, notFound } from '../../src/http/errors
 import { openApiDocument } from '../../src/http/openapi.ts';
 import { documents } from '../../src/platform/clients.ts';
 import { hubClock } from '../../src/platform/clock.ts';
-import { metrics } from '../../src/platform/powertools.ts';
+import { functionMetrics } from '../../src/platform/powertools.ts';
 import {
   ReferralInProgressError,
   referralStatus,
@@ -24,6 +24,8 @@ import {
 
 // The AWS SDK clients are built at INIT, once per cold start, rather than on the first request.
 documents();
+
+const metrics = functionMetrics('intake');
 
 const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -2,12 +2,11 @@
  * The scheduled exports (metrics-daily, metrics-weekly, metrics-monthly). EventBridge Scheduler
  * delivers the schedule's input: `{"period": "monthly"}`, optionally with a `periodId` to re-export.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import * as z from 'zod';
 import { PERIOD_KINDS } from '../../src/domain/metrics/periods.ts';
 import { documents } from '../../src/platform/clients.ts';
-import { logger, metrics } from '../../src/platform/powertools.ts';
+import { hubHandler } from '../../src/platform/hub-handler.ts';
+import { functionMetrics, logger } from '../../src/platform/powertools.ts';
 import { s3 } from '../../src/platform/s3.ts';
 import { exportPeriod } from '../../src/services/metrics.ts';
 
@@ -20,7 +19,9 @@ const scheduledExport = z.object({
   periodId: z.string().max(10).optional(),
 });
 
-export const handler = middy(async (event: unknown) => {
+const metrics = functionMetrics('metrics');
+
+export const handler = hubHandler('metrics', async (event: unknown) => {
   const request = scheduledExport.parse(event);
   const result = await exportPeriod(request.period, request.periodId);
   logger.info('export written', {
@@ -30,4 +31,4 @@ export const handler = middy(async (event: unknown) => {
   });
   metrics.addMetric('ExportWritten', 'Count', 1);
   return result;
-}).use(injectLambdaContext(logger, { resetKeys: true }));
+});

@@ -1,14 +1,13 @@
 /**
- * The JSON API's handler shell: one middy handler per function (route group) that finds the route,
+ * The JSON API's handler shell: one handler per function (route group), built by hubHandler, that finds the route,
  * enforces the body limit, checks the caller's token and role, parses JSON, runs the route, and
  * answers every failure in CONTRACT's error shape. Route handlers only see validated requests.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { bearerToken, InvalidTokenError, type Principal } from '../auth/principal.ts';
 import { toValidationIssues } from '../domain/referral.ts';
+import { hubHandler } from '../platform/hub-handler.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
 import { type RouteDefinition, routes } from '../routes.ts';
@@ -218,5 +217,5 @@ export function createApiHandler(
     }
   };
 
-  return middy(core).use(injectLambdaContext(logger, { resetKeys: true }));
+  return hubHandler(fn, core);
 }

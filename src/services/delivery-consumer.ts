@@ -4,14 +4,16 @@
  * delivered fails alone (partial batch response) and, after maxReceiveCount receives, rests in the DLQ.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { hubClock } from '../platform/clock.ts';
-import { logger, metrics } from '../platform/powertools.ts';
+import { logger } from '../platform/powertools.ts';
 import type { DeliveryKind } from '../store/case-store.ts';
 import { deliveryMessageSchema } from './delivery.ts';
 import { caseStore } from './store.ts';
 
-export function createDeliveryConsumer(kind: DeliveryKind) {
+/** `metrics` are the consuming function's (functionMetrics), which its handler wrapper publishes. */
+export function createDeliveryConsumer(kind: DeliveryKind, metrics: Metrics) {
   const processor = new BatchProcessor(EventType.SQS);
 
   const deliver = async (record: SQSRecord): Promise<void> => {

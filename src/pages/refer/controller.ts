@@ -14,6 +14,7 @@ import {
 import { parseReferral, type ReferralInput, type ValidationIssue } from '../../domain/referral.ts';
 import { HttpError } from '../../http/errors.ts';
 import { hubClock } from '../../platform/clock.ts';
+import { functionMetrics } from '../../platform/powertools.ts';
 import { type ReferralReceipt, submitReferral } from '../../services/intake.ts';
 import { getDraft, putDraft } from '../../store/draft-store.ts';
 import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../shared/csrf.ts';
@@ -625,6 +626,7 @@ async function checkAnswers(session: ReferSession, draft: ReferralDraft) {
   try {
     // A double-click: the service waits for the first request sending this draft and gives its receipt.
     receipt = await submitReferral(parsed.referral as ReferralInput, { idempotencyKey: draft.id });
+    functionMetrics('pages').addMetric('ReferralReceived', 'Count', 1);
   } catch (error) {
     if (error instanceof HttpError && error.statusCode === 400 && error.details) return show(error.details);
     throw error;
