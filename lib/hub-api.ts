@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -12,10 +12,11 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import { CfnIPSet, CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
   badRequest,
@@ -30,6 +31,16 @@ import { API_LIMITS, type FunctionName, LOG_RETENTION_DAYS, limits } from '../sr
 import type { RouteDefinition } from '../src/routes.ts';
 import type { Alerts } from './alerts.ts';
 import { acknowledge } from './compliance.ts';
+import {
+  apiPathPattern,
+  checkedSubmissionRoutes,
+  exactPathsPattern,
+  PATH_TRANSFORMATIONS,
+  type PartnerNetworks,
+  partnerNetworks,
+  rateLimitedJson,
+  rateLimitedPage,
+} from './front-door.ts';
 import type { HubFunction } from './hub-function.ts';
 
 export interface HubApiProps {
@@ -44,14 +55,11 @@ export interface HubApiProps {
   readonly stageName?: string;
   /** Steady requests per second and burst the stage accepts before answering 429. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
-  /** Requests one IP may make to the rate-limited routes in 5 minutes before WAF answers 429. */
-  readonly publicRequestsPerIpPer5Minutes?: number;
   /**
-   * Path prefixes of the anonymous routes WAF rate-limits per IP. Each must lead to a public route.
-   * Staff pages are public to API Gateway too (they check their session cookie) but are left out: a
-   * whole MASH team may sit behind one council address.
+   * Partner networks (CIDR ranges, IPv4 or IPv6) whose submissions WAF does not count toward the
+   * per-address submission limit; the managed rules and the flood guard still apply to them.
    */
-  readonly rateLimitedPrefixes?: readonly string[];
+  readonly partnerCidrs?: readonly string[];
   readonly logRetention?: RetentionDays;
 }
 
@@ -95,7 +103,7 @@ const ACCESS_LOG_FIELDS = {
  * not open to the public sits behind the Cognito authorizer. API Gateway's own refusals (401, 403, an
  * unknown route's 404, 413, 429, 5xx) answer in the CONTRACT's error shape. The stage is throttled,
  * traced, access-logged as JSON to an encrypted log group and guarded by a WAF web ACL with AWS managed
- * rules and a per-IP rate limit on the public write routes.
+ * rules, a per-address limit on submissions (listed partner networks exempt) and a flood guard.
  */
 export class HubApi extends Construct {
   readonly restApi: RestApi;
@@ -191,11 +199,7 @@ export class HubApi extends Construct {
 
     this.addRoutes(props.routes, props.handlers, validator);
     this.addGatewayResponses();
-    this.webAcl = this.addFirewall(
-      rateLimitedPrefixes(props.routes, props.rateLimitedPrefixes ?? ANONYMOUS_PREFIXES),
-      props.publicRequestsPerIpPer5Minutes ?? API_LIMITS.publicRequestsPerIpPer5Minutes,
-      props.logKey,
-    );
+    this.webAcl = this.addFirewall(props.routes, partnerNetworks(props.partnerCidrs ?? []), props.logKey);
 
     if (props.alerts) {
       props.alerts.whenAboveZero(
@@ -203,6 +207,24 @@ export class HubApi extends Construct {
         'ServerErrors',
         this.restApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
         'The hub API answered 5xx',
+      );
+      // The front door turned someone away: a partner to list in partnerCidrs, or a flood.
+      props.alerts.whenAboveZero(
+        this,
+        'SubmissionsRefused',
+        new Metric({
+          namespace: 'AWS/WAFV2',
+          metricName: 'CountedRequests',
+          dimensionsMap: {
+            // A web ACL's Ref is `name|id|scope`.
+            WebACL: Fn.select(0, Fn.split('|', this.webAcl.ref)),
+            Region: Stack.of(this).region,
+            Rule: `MashHub${SUBMISSION_RULE}`,
+          },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        'WAF refused submissions from a network over the per-address limit: a partner to list in partnerCidrs, or a flood',
       );
     }
   }
@@ -306,11 +328,19 @@ export class HubApi extends Construct {
   }
 
   /**
-   * A regional web ACL on the stage: AWS's common, known-bad-inputs and IP reputation rules, and a per-IP
-   * rate limit on the public routes people can write to without signing in. The common rule set's 8 KB
-   * body rule only counts: our own limit is 256 KiB, answered with 413 by the handlers.
+   * A regional web ACL on the stage: AWS's IP reputation, known-bad-inputs and common rules, and two
+   * per-address limits (API_LIMITS in src/resources.ts says why these numbers). The submission limit
+   * counts only the final POSTs of src/routes.ts's public writes, never page views, assets or the form's
+   * steps, and listed partner networks are not counted at all; the flood guard counts every request.
+   * Each limit only labels what is over it; the rules after it refuse with 429, in the CONTRACT's JSON
+   * on the API and as a GOV.UK page giving the duty lines on the pages. The common rule set's 8 KB body
+   * rule only counts: our own limit is 256 KiB, answered with 413 by the handlers.
    */
-  private addFirewall(limitedPrefixes: readonly string[], ratePer5Minutes: number, logKey: IKey): CfnWebACL {
+  private addFirewall(
+    routes: readonly RouteDefinition[],
+    partners: PartnerNetworks,
+    logKey: IKey,
+  ): CfnWebACL {
     const stack = Stack.of(this);
     const metric = (name: string) => ({
       cloudWatchMetricsEnabled: true,
@@ -334,57 +364,145 @@ export class HubApi extends Construct {
       },
       visibilityConfig: metric(name),
     });
-
-    // On the execute-api endpoint WAF sees the stage in the path; behind a custom domain it does not.
-    const prefixes = limitedPrefixes.flatMap((prefix) => [prefix, `/${this.stageName}${prefix}`]);
-    const byteMatch = (prefix: string) => ({
-      byteMatchStatement: {
+    const pathMatches = (regexString: string) => ({
+      regexMatchStatement: {
         fieldToMatch: { uriPath: {} },
-        positionalConstraint: 'STARTS_WITH',
-        searchString: prefix.toLowerCase(),
-        textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+        regexString,
+        textTransformations: PATH_TRANSFORMATIONS.map((type, priority) => ({ priority, type })),
       },
     });
-    const scopeDown =
-      prefixes.length === 1
-        ? byteMatch(prefixes[0]!)
-        : { orStatement: { statements: prefixes.map(byteMatch) } };
+    const labelled = (key: string) => ({ labelMatchStatement: { scope: 'LABEL', key } });
+    const refuse = (customResponseBodyKey: string) => ({
+      block: { customResponse: { responseCode: 429, customResponseBodyKey } },
+    });
 
+    // Submissions: the method and the exact path of each (with or without the stage, trailing slashes).
+    const submissions = checkedSubmissionRoutes(routes);
+    const submitted = {
+      andStatement: {
+        statements: [
+          {
+            byteMatchStatement: {
+              fieldToMatch: { method: {} },
+              positionalConstraint: 'EXACTLY',
+              searchString: 'POST',
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          },
+          pathMatches(
+            exactPathsPattern(
+              submissions.map((route) => route.path),
+              this.stageName,
+            ),
+          ),
+        ],
+      },
+    };
+    const partnerSets = (['ipv4', 'ipv6'] as const)
+      .filter((version) => partners[version].length > 0)
+      .map(
+        (version) =>
+          new CfnIPSet(this, version === 'ipv4' ? 'PartnerIpv4' : 'PartnerIpv6', {
+            scope: 'REGIONAL',
+            ipAddressVersion: version.toUpperCase(),
+            addresses: [...partners[version]],
+            // CloudFormation allows no brackets here.
+            description: `Partner networks whose submissions WAF does not count, ${version} - context partnerCidrs`,
+          }),
+      );
+    const fromPartner: CfnWebACL.StatementProperty[] = partnerSets.map((set) => ({
+      ipSetReferenceStatement: { arn: set.attrArn },
+    }));
+    const counted: CfnWebACL.StatementProperty =
+      fromPartner.length === 0
+        ? submitted
+        : {
+            andStatement: {
+              statements: [
+                submitted,
+                {
+                  notStatement: {
+                    statement:
+                      fromPartner.length === 1
+                        ? fromPartner[0]!
+                        : { orStatement: { statements: fromPartner } },
+                  },
+                },
+              ],
+            },
+          };
+
+    const window = API_LIMITS.perAddressWindowSeconds;
     const webAcl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: metric('WebAcl'),
       customResponseBodies: {
-        TooManyRequests: {
-          contentType: 'APPLICATION_JSON',
-          content: JSON.stringify({
-            error: {
-              code: 'TOO_MANY_REQUESTS',
-              message: 'Too many requests from your network; try again in a few minutes.',
-            },
-          }),
-        },
+        RateLimitedApi: { contentType: 'APPLICATION_JSON', content: rateLimitedJson() },
+        TooManyReferrals: { contentType: 'TEXT_HTML', content: rateLimitedPage('referrals') },
+        TooManyRequests: { contentType: 'TEXT_HTML', content: rateLimitedPage('requests') },
       },
       rules: [
         managed(0, 'AWSManagedRulesAmazonIpReputationList'),
         {
-          name: 'PublicRoutesRateLimit',
+          name: 'FloodGuard',
           priority: 1,
-          action: {
-            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'TooManyRequests' } },
-          },
+          action: { count: {} },
+          ruleLabels: [{ name: FLOOD_LABEL }],
           statement: {
             rateBasedStatement: {
-              limit: ratePer5Minutes,
-              evaluationWindowSec: 300,
+              limit: API_LIMITS.requestsPerAddress,
+              evaluationWindowSec: window,
               aggregateKeyType: 'IP',
-              scopeDownStatement: scopeDown,
             },
           },
-          visibilityConfig: metric('PublicRoutesRateLimit'),
+          visibilityConfig: metric('FloodGuard'),
         },
-        managed(2, 'AWSManagedRulesKnownBadInputsRuleSet'),
-        managed(3, 'AWSManagedRulesCommonRuleSet', [
+        {
+          name: SUBMISSION_RULE,
+          priority: 2,
+          action: { count: {} },
+          ruleLabels: [{ name: SUBMISSION_LABEL }],
+          statement: {
+            rateBasedStatement: {
+              limit: API_LIMITS.submissionsPerAddress,
+              evaluationWindowSec: window,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: counted,
+            },
+          },
+          visibilityConfig: metric(SUBMISSION_RULE),
+        },
+        {
+          name: 'RateLimitedApi',
+          priority: 3,
+          action: refuse('RateLimitedApi'),
+          statement: {
+            andStatement: {
+              statements: [
+                { orStatement: { statements: [labelled(SUBMISSION_LABEL), labelled(FLOOD_LABEL)] } },
+                pathMatches(apiPathPattern(this.stageName)),
+              ],
+            },
+          },
+          visibilityConfig: metric('RateLimitedApi'),
+        },
+        {
+          name: 'TooManyReferrals',
+          priority: 4,
+          action: refuse('TooManyReferrals'),
+          statement: labelled(SUBMISSION_LABEL),
+          visibilityConfig: metric('TooManyReferrals'),
+        },
+        {
+          name: 'TooManyRequests',
+          priority: 5,
+          action: refuse('TooManyRequests'),
+          statement: labelled(FLOOD_LABEL),
+          visibilityConfig: metric('TooManyRequests'),
+        },
+        managed(6, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        managed(7, 'AWSManagedRulesCommonRuleSet', [
           { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
         ]),
       ],
@@ -434,21 +552,7 @@ export class HubApi extends Construct {
   }
 }
 
-/** The anonymous front door: referrals (and their status), feedback, and the pages' forms for both. */
-export const ANONYMOUS_PREFIXES = ['/api/referrals', '/api/feedback', '/refer', '/feedback'] as const;
-
-/** The prefixes, each checked to lead to at least one public route (a renamed route fails the synthesis). */
-export function rateLimitedPrefixes(
-  routes: readonly RouteDefinition[],
-  prefixes: readonly string[],
-): readonly string[] {
-  for (const prefix of prefixes) {
-    const leadsToPublicRoute = routes.some(
-      (route) =>
-        route.access === 'public' && (route.resource === prefix || route.resource.startsWith(`${prefix}/`)),
-    );
-    if (!leadsToPublicRoute)
-      throw new Error(`Rate-limited prefix ${prefix} leads to no public route in src/routes.ts`);
-  }
-  return prefixes;
-}
+/** The labels the two per-address limits put on what is over them (WAF adds its web ACL namespace). */
+const SUBMISSION_LABEL = 'mash:submission-limit';
+const FLOOD_LABEL = 'mash:flood-guard';
+const SUBMISSION_RULE = 'SubmissionRateLimit';

@@ -42,6 +42,8 @@ export interface MashStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** The hosted sign-in's domain prefix; `mash-<account>` by default. */
   readonly signInDomainPrefix?: string;
+  /** Partner networks (CIDR ranges) whose submissions WAF does not rate-limit: context `partnerCidrs`. */
+  readonly partnerCidrs?: readonly string[];
 }
 
 /**
@@ -122,6 +124,7 @@ export class MashStack extends Stack {
       userPool: this.identity.userPool,
       logKey,
       alerts: this.alerts,
+      ...(props.partnerCidrs ? { partnerCidrs: props.partnerCidrs } : {}),
     });
     this.api = api;
 

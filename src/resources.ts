@@ -444,13 +444,44 @@ export const REPORTS_BUCKET_HOUSEKEEPING = {
   accessLogNoncurrentDays: 30,
 } as const;
 
-/** The stage's throttle and WAF's per-IP limit. */
+/**
+ * The stage's throttle and WAF's per-address limits (lib/hub-api.ts, lib/front-door.ts).
+ *
+ * Partners refer from behind shared addresses: a police force, an acute hospital, a council, every
+ * school on a county's broadband, each leave the internet through one or a few NAT addresses. So the
+ * limit counts submissions (the final POSTs), not requests, and is set from what such an address
+ * really sends. For a county of 40,000 contacts a year, all taken as arriving online: about 252 working
+ * days of 8 hours, 20 contacts an hour county-wide; busy hours (Monday mornings, the end of the school
+ * day, the start of term) about three times that, 60 an hour. The police, the largest source (about
+ * 30% of contacts), working a weekend's backlog on a Monday morning: a team of 8 each finishing a form
+ * in no less than 5 minutes sends at most 8 referrals in 5 minutes. Schools (about 20%) after the
+ * school day, an acute hospital's (a few an hour) or a council's own referrers send fewer. Each
+ * referral may be followed by one feedback form: at most about 16 submissions in 5 minutes from the
+ * busiest address. 60 is almost four times that, and still stops one address sending junk at machine
+ * speed. A partner whose systems send by machine through the API is listed instead (`partnerCidrs`).
+ */
 export const API_LIMITS = {
   /** Steady requests per second and burst the whole stage accepts before answering 429. */
   rateLimit: 50,
   burstLimit: 100,
-  /** Requests one IP may make to the anonymous routes in 5 minutes before WAF answers 429. */
-  publicRequestsPerIpPer5Minutes: 100,
+  /**
+   * WAF's evaluation window (60, 120, 300 or 600 s). Five minutes absorbs a team pressing "Send"
+   * together (a 60 s window at WAF's minimum of 10 would not), and a refused network is let back in
+   * within 5 minutes (a 600 s window would keep it out twice as long).
+   */
+  perAddressWindowSeconds: 300,
+  /** Submissions (referrals and feedback, API and form) one address may send in the window. */
+  submissionsPerAddress: 60,
+  /**
+   * Requests of any kind one address may send in the window: a flood guard, not a limit on referrers.
+   * A referral through the form is about 19 requests and 10 more for the assets of a first visit, so
+   * the police burst above is about 250; the busiest address is the council's own, where a MASH team of
+   * 40 on the workbench (a page every 20 seconds: 600) works beside the council's own referrers, well
+   * under 1,000. 2,000 is twice that, and holds one address to about 7 requests a second on average,
+   * a seventh of the stage's steady throttle, so no one address can take the whole stage from the rest.
+   * Listed partners are held to it too: no real partner comes near it.
+   */
+  requestsPerAddress: 2000,
 } as const;
 
 /**

@@ -274,7 +274,9 @@ const errorDescriptions: Record<ErrorStatus, string> = {
   '409': 'Conflict',
   '413': `The request body is larger than ${limits.maxBodyBytes / 1024} KiB`,
   '415': 'The body is not sent as JSON (Content-Type: application/json)',
-  '429': 'Too many requests: the stage is throttled (and WAF limits each address on the public routes)',
+  '429':
+    'Too many requests: the stage is throttled (code `TOO_MANY_REQUESTS`), or WAF refused the address for ' +
+    'sending too many referrals and feedback, or too many requests, in 5 minutes (code `RATE_LIMITED`)',
   '500': 'Something went wrong on our side; nothing sent was stored twice, so it is safe to retry',
 };
 

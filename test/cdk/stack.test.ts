@@ -6,7 +6,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS_PREFIXES, rateLimitedPrefixes } from '../../lib/hub-api.ts';
 import { createMashApp } from '../../lib/mash-app.ts';
 import { ROLES } from '../../src/domain/codes.ts';
 import {
@@ -698,7 +697,7 @@ describe('intake API', () => {
     ).toContain('NOT_FOUND');
   });
 
-  it('puts a WAF web ACL with the managed rules and a public-route rate limit on the stage', () => {
+  it('puts a WAF web ACL with the managed rules on the stage', () => {
     const webAclId = logicalId(synth.stack, { node: { defaultChild: synth.stack.api.webAcl } });
     const stageId = logicalId(synth.stack, synth.stack.api.restApi.deploymentStage);
     const association = single(template.findResources('AWS::WAFv2::WebACLAssociation'));
@@ -718,21 +717,7 @@ describe('intake API', () => {
     expect(
       managed.find((group: Json) => group.Name === 'AWSManagedRulesCommonRuleSet').RuleActionOverrides,
     ).toEqual([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]);
-    const rateRule = webAcl.Rules.find((rule: Json) => rule.Statement.RateBasedStatement);
-    expect(rateRule.Action.Block.CustomResponse.ResponseCode).toBe(429);
-    expect(rateRule.Statement.RateBasedStatement).toMatchObject({
-      Limit: API_LIMITS.publicRequestsPerIpPer5Minutes,
-      EvaluationWindowSec: 300,
-      AggregateKeyType: 'IP',
-    });
-    const scopedTo = JSON.stringify(rateRule.Statement.RateBasedStatement.ScopeDownStatement);
-    for (const prefix of ANONYMOUS_PREFIXES) expect(scopedTo).toContain(`"${prefix}"`);
-    expect(scopedTo).not.toContain('/workbench');
-  });
-
-  it('rate-limits only prefixes that lead to public routes', () => {
-    expect(rateLimitedPrefixes(routes, ANONYMOUS_PREFIXES)).toEqual(ANONYMOUS_PREFIXES);
-    expect(() => rateLimitedPrefixes(routes, ['/api/cases'])).toThrow(/no public route/);
+    // The per-address limits and their answers: waf.test.ts.
   });
 });
 

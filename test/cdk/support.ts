@@ -21,10 +21,13 @@ export interface SynthResult {
   cleanup: () => void;
 }
 
-export function synthMashApp(stackProps: MashStackProps = {}): SynthResult {
+export function synthMashApp(
+  stackProps: MashStackProps = {},
+  context: Record<string, unknown> = {},
+): SynthResult {
   const outdir = mkdtempSync(join(tmpdir(), 'mash-cdk-'));
   const { app, stack } = createMashApp(
-    { outdir, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } },
+    { outdir, context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], ...context } },
     stackProps,
   );
   // Throws when cdk-nag (or CDK's own validation) reports an error.
