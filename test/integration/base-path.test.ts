@@ -215,6 +215,11 @@ describe('the hub under /prod', () => {
   ])(
     'signs %s in at the root into their home under /prod, and keeps every staff page under it',
     async (role, agency, home) => {
+      if (role === 'board') {
+        // An export to show, so the dashboard's charts and downloads are crawled too.
+        const run = await hub.api('POST', '/_local/schedules/metrics-monthly/run?periodId=2026-10');
+        expect(run.status).toBe(200);
+      }
       const browser = new Browser();
       const signedIn = await browser.request(
         'POST',
@@ -228,6 +233,12 @@ describe('the hub under /prod', () => {
       // The referrals of the tests above are in the queue: the case pages and their forms were crawled too.
       if (home === '/workbench')
         expect(visited.some((path) => path.includes('/workbench/cases/'))).toBe(true);
+      if (home === '/board') {
+        expect(visited.some((path) => path.includes('/board/downloads/'))).toBe(true);
+        // The API address the dashboard shows as text names the base path too.
+        const dashboard = await browser.request('GET', `${BASE}/board`);
+        expect(dashboard.text).toContain(`${BASE}/api/reports/monthly/2026-10.json`);
+      }
       expect(browser.problems).toEqual([]);
     },
   );
