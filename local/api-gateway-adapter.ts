@@ -86,6 +86,11 @@ export interface ProxyEventInput {
   body: Buffer;
   /** The hub's clock, so handlers that read the request time see the shifted instant. */
   now: Date;
+  /**
+   * The path the hub is served under (MASH_BASE_PATH, `/prod`), already taken off `url`; '' at the root.
+   * As on API Gateway's stage URL, `path` is without it and `requestContext.path` with it.
+   */
+  basePath?: string;
 }
 
 export function toProxyEvent({
@@ -95,6 +100,7 @@ export function toProxyEvent({
   pathParameters,
   body,
   now,
+  basePath = '',
 }: ProxyEventInput): APIGatewayProxyEvent {
   const { headers, multiValueHeaders } = collectHeaders(req.rawHeaders);
   const { single: queryStringParameters, multi: multiValueQueryStringParameters } = collectQuery(
@@ -123,8 +129,8 @@ export function toProxyEvent({
       extendedRequestId: requestId,
       requestTime: apiGatewayRequestTime(now),
       requestTimeEpoch: now.getTime(),
-      path: `/${LOCAL_STAGE}${url.pathname}`,
-      stage: LOCAL_STAGE,
+      path: `${basePath}${url.pathname}`,
+      stage: basePath ? basePath.slice(basePath.lastIndexOf('/') + 1) : LOCAL_STAGE,
       protocol: `HTTP/${req.httpVersion}`,
       domainName: req.headers.host ?? '127.0.0.1',
       domainPrefix: (req.headers.host ?? '127.0.0.1').split('.')[0] ?? '127',

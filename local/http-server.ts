@@ -25,6 +25,8 @@ export interface RequestListenerDependencies {
   region: string;
   log: HubLog;
   local: LocalEndpointDependencies;
+  /** MASH_BASE_PATH: every route is served under it (`/prod`); '' serves them at the root. */
+  basePath: string;
   /** False while starting and again once stopping. */
   accepting(): boolean;
 }
@@ -52,10 +54,13 @@ async function handle(
   res: ServerResponse,
   deps: RequestListenerDependencies,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (await handleLocalRequest(req, res, url, deps.local)) return;
+  const requested = new URL(req.url ?? '/', 'http://127.0.0.1');
+  // `/health` and `/_local/…` stay at the root whatever the base path.
+  if (await handleLocalRequest(req, res, requested, deps.local)) return;
   if (!deps.accepting())
     return sendError(res, deps.local.running() ? hubErrors.stopping() : hubErrors.starting());
+  const url = underBase(requested, deps.basePath);
+  if (!url) return sendError(res, hubErrors.notFound());
 
   const match = findRoute(req.method ?? 'GET', url.pathname);
   if (!match) return sendError(res, hubErrors.notFound());
@@ -67,7 +72,15 @@ async function handle(
 
   const fn = deps.registry.definition(route.fn);
   const handler = await deps.registry.load(route.fn);
-  const event = toProxyEvent({ req, url, route, pathParameters, body: read.body, now: deps.clock.now() });
+  const event = toProxyEvent({
+    req,
+    url,
+    route,
+    pathParameters,
+    body: read.body,
+    now: deps.clock.now(),
+    basePath: deps.basePath,
+  });
   let result: unknown;
   try {
     result = await invokeHandler(fn, handler, event, deps.region);
@@ -86,6 +99,19 @@ async function handle(
     deps.log.error(`${route.fn}: ${error.message}`);
     sendError(res, hubErrors.handlerFailed());
   }
+}
+
+/**
+ * The request's URL with the base path taken off, as API Gateway's stage URL takes off the stage
+ * (`/prod/refer` → `/refer`, `/prod` → `/`); undefined for a path outside it.
+ */
+function underBase(url: URL, basePath: string): URL | undefined {
+  if (!basePath) return url;
+  const path = url.pathname;
+  if (path !== basePath && !path.startsWith(`${basePath}/`)) return undefined;
+  const stripped = new URL(url);
+  stripped.pathname = path.slice(basePath.length) || '/';
+  return stripped;
 }
 
 function safePath(url: string | undefined): string {

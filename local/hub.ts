@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { isBasePath } from '../src/http/base-path.ts';
 import { hubClock } from '../src/platform/clock.ts';
 import { defaultRegion, schedules } from '../src/resources.ts';
 import { createLocalClients, type LocalClients } from './aws-clients.ts';
@@ -43,10 +44,18 @@ export interface HubOptions {
   queueVisibilityTimeoutSeconds?: number;
   /** Tests: how long POST /_local/settle waits before answering 503. Default 30 s. */
   settleTimeoutMs?: number;
+  /**
+   * Serve every page, asset and API route under this path (`/prod`), as API Gateway's stage URL does;
+   * `/health` and `/_local/…` stay at the root. Default: the root. `npm start` reads MASH_BASE_PATH.
+   */
+  basePath?: string;
 }
 
 export interface Hub {
+  /** The hub's origin, `http://127.0.0.1:PORT`: `/health` and `/_local/…` are here. */
   url: string;
+  /** The path every page and API route is served under (`/prod`), or '' at the root. */
+  basePath: string;
   port: number;
   dynamodbEndpoint: string;
   sqsEndpoint: string;
@@ -95,6 +104,7 @@ async function start(options: HubOptions): Promise<Hub> {
     throw new Error(`Another running hub uses the data folder ${dataDir}; stop it first.`);
   }
 
+  const basePath = normalBasePath(options.basePath);
   const registry = new FunctionRegistry(options.handlers);
   let running: { scheduler: Scheduler; poller: QueuePoller } | undefined;
   let accepting = false;
@@ -105,10 +115,19 @@ async function start(options: HubOptions): Promise<Hub> {
     issuer: processAuth?.issuer ?? '',
     log,
     settleTimeoutMs: options.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS,
+    basePath,
     running: () => running,
   };
   const server = createServer(
-    createRequestListener({ registry, clock: hubClock, region, log, local, accepting: () => accepting }),
+    createRequestListener({
+      registry,
+      clock: hubClock,
+      region,
+      log,
+      local,
+      basePath,
+      accepting: () => accepting,
+    }),
   );
   const requestedPort = options.port ?? DEFAULT_PORT;
   await listenPreferring(server, requestedPort === 0 ? previous?.httpPort : undefined, requestedPort);
@@ -180,7 +199,7 @@ async function start(options: HubOptions): Promise<Hub> {
     accepting = true;
     previous = { httpPort: port, dynamodbPort: dynamodb.port, fauxqsPort: fauxqs.port };
     log.info(`ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    return { url, port, ...endpoints, provisioningActions: provisioned.actions, stop: once(stop) };
+    return { url, basePath, port, ...endpoints, provisioningActions: provisioned.actions, stop: once(stop) };
   } catch (error) {
     await stop();
     throw error;
@@ -191,6 +210,19 @@ async function start(options: HubOptions): Promise<Hub> {
  * Makes the data folder if need be and writes a file in it, or says why it cannot be used: otherwise the
  * emulators would fail later with their own, far less helpful, messages.
  */
+/** `/prod` from `/prod`, `/prod/` or `prod`; '' for none or `/`. Refuses anything but plain segments. */
+function normalBasePath(value: string | undefined): string {
+  if (value === undefined) return '';
+  const trimmed = value.trim().replace(/\/+$/, '');
+  const basePath = trimmed === '' || trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+  if (!isBasePath(basePath)) {
+    throw new Error(
+      `MASH_BASE_PATH is not a path such as /prod: ${JSON.stringify(value)} (use letters, digits, '.', '_', '~' and '-' between slashes)`,
+    );
+  }
+  return basePath;
+}
+
 function requireWritableFolder(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true });

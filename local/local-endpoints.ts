@@ -26,6 +26,8 @@ export interface LocalEndpointDependencies {
   issuer: string;
   log: HubLog;
   settleTimeoutMs: number;
+  /** MASH_BASE_PATH ('' at the root): the sign-in page sends people to their home under it. */
+  basePath: string;
   /** Set once the emulators are provisioned and the poller and scheduler run. */
   running(): { scheduler: Scheduler; poller: QueuePoller } | undefined;
 }
@@ -185,8 +187,8 @@ const localRoutes: LocalRoute[] = [
         parsed.value,
       );
       res.writeHead(303, {
-        Location: ROLE_HOMES[parsed.value.role],
-        'Set-Cookie': sessionCookie(token),
+        Location: `${deps.basePath}${ROLE_HOMES[parsed.value.role]}`,
+        'Set-Cookie': sessionCookie(token, deps.basePath || '/'),
         'Cache-Control': 'no-store',
         'Content-Length': 0,
       });

@@ -100,9 +100,12 @@ export function renderSignInPage(
 `;
 }
 
-/** The cookie a successful sign-in sets. No Secure flag: the local hub is plain HTTP on 127.0.0.1. */
-export function sessionCookie(token: string): string {
-  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=/`;
+/**
+ * The cookie a successful sign-in sets, for the pages' path (the base path, or `/`). No Secure flag:
+ * the local hub is plain HTTP on 127.0.0.1.
+ */
+export function sessionCookie(token: string, path: string): string {
+  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Lax; Path=${path}`;
 }
 
 function escapeHtml(text: string): string {

@@ -1,5 +1,5 @@
 /**
- * `npm start`: runs the local hub on http://127.0.0.1:${PORT:-3000}, keeping data in memory unless
+ * `npm start`: runs the local hub on http://127.0.0.1:${PORT:-3000}${MASH_BASE_PATH}, keeping data in memory unless
  * MASH_DATA_DIR names a folder. Ctrl-C or SIGTERM stops it and everything it started within 10 s.
  */
 import { type Hub, startHub } from './hub.ts';
@@ -23,8 +23,9 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT is not a port number: ${process.env.PORT}`);
   const dataDir = process.env.MASH_DATA_DIR || undefined;
+  const basePath = process.env.MASH_BASE_PATH || undefined;
 
-  const starting = startHub({ port, ...(dataDir ? { dataDir } : {}) });
+  const starting = startHub({ port, ...(dataDir ? { dataDir } : {}), ...(basePath ? { basePath } : {}) });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -58,7 +59,11 @@ async function main(): Promise<void> {
     '',
     `MASH local hub at ${hub.url}  (data: ${dataDir ? `kept in ${dataDir}` : 'in memory, lost on stop'})`,
     '',
-    ...PAGES.map(([path, what]) => `  ${hub.url}${path.padEnd(width)}  ${what}`),
+    ...PAGES.map(([path, what]) => {
+      // `/health` and `/_local/…` stay at the root; everything else is under the base path.
+      const at = path === '/health' || path.startsWith('/_local/') ? path : `${hub.basePath}${path}`;
+      return `  ${hub.url}${at.padEnd(width + hub.basePath.length)}  ${what}`;
+    }),
     '',
     `  DynamoDB Local  ${hub.dynamodbEndpoint}`,
     `  SQS and S3      ${hub.sqsEndpoint}  (fauxqs)`,

@@ -11,7 +11,7 @@ import { hubHandler } from '../platform/hub-handler.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
 import { type RouteDefinition, routes } from '../routes.ts';
-
+import { requestPaths, underBasePath } from './base-path.ts';
 import {
   badRequest,
   forbidden,
@@ -46,6 +46,15 @@ interface ApiResult {
 }
 
 export type RouteHandler = (request: ApiRequest) => Promise<ApiResult>;
+
+function withLocationUnder(basePath: string, headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      name.toLowerCase() === 'location' ? underBasePath(basePath, value) : value,
+    ]),
+  );
+}
 
 function jsonResponse(
   statusCode: number,
@@ -199,11 +208,13 @@ export function createApiHandler(
         ),
         body: parsedBody,
       });
+      // Handlers name URLs from the API's root; the caller reached it under the base path (the stage).
+      const resultHeaders = result.headers && withLocationUnder(requestPaths(event).basePath, result.headers);
       if (result.raw !== undefined) {
-        const response = jsonResponse(result.statusCode, undefined, result.headers);
+        const response = jsonResponse(result.statusCode, undefined, resultHeaders);
         return { ...response, body: result.raw };
       }
-      return jsonResponse(result.statusCode, result.body, result.headers);
+      return jsonResponse(result.statusCode, result.body, resultHeaders);
     } catch (error) {
       if (error instanceof HttpError) return errorResponse(error);
       const translated = options.translateError?.(error);

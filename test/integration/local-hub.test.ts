@@ -651,6 +651,7 @@ describe('before it is ready', () => {
       issuer: 'http://127.0.0.1/_local/issuer',
       log,
       settleTimeoutMs: 1000,
+      basePath: '',
       running: () => undefined,
     };
     const registry = new FunctionRegistry();
@@ -660,6 +661,7 @@ describe('before it is ready', () => {
       region: 'eu-west-2',
       log,
       local,
+      basePath: '',
       accepting: () => false,
     });
     const server = createServer(listener);

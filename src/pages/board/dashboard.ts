@@ -112,7 +112,8 @@ export async function dashboardPage(
         generated: formatLondonDateTime(e.listing.generatedAt),
         json: `/board/downloads/${kind}/${id}.json`,
         csv: `/board/downloads/${kind}/${id}.csv`,
-        apiJson: `/api/reports/${kind}/${id}.json`,
+        // Shown as text, where src/pages/shared/base-path.ts does not reach: the base path is written here.
+        apiJson: `${request.basePath}/api/reports/${kind}/${id}.json`,
       };
     }),
     schedules: exportSchedules(),

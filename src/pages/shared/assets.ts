@@ -101,7 +101,7 @@ function loadAsset(assetPath: string): Asset | undefined {
     if (inside.startsWith('..') || inside.includes(`..${sep}`) || resolve(folder, inside) !== file)
       return undefined;
     try {
-      const body = readFileSync(file);
+      const body = relativeAssetUrls(extension, readFileSync(file));
       return {
         body,
         contentType: kind.type,
@@ -113,6 +113,16 @@ function loadAsset(assetPath: string): Asset | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * GOV.UK Frontend's stylesheet names its fonts and images from the root (`url(/assets/fonts/…)`); made
+ * relative to the stylesheet (`url(fonts/…)`, which is served from `/assets/` too) they load under any
+ * base path (src/pages/shared/base-path.ts), the stage URL's `/prod/assets/fonts/…` included.
+ */
+function relativeAssetUrls(extension: string, body: Buffer): Buffer {
+  if (extension !== 'css') return body;
+  return Buffer.from(body.toString('utf8').replaceAll('url(/assets/', 'url('), 'utf8');
 }
 
 /** `/assets/<path>?v=<hash>`: the hash changes when the file does, so the year-long cache is safe. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { requestPaths } from '../../http/base-path.ts';
 import { limits } from '../../resources.ts';
 
 export type FormBody = Record<string, string[]>;
@@ -13,7 +14,13 @@ export interface PageRequest {
   method: 'GET' | 'POST';
   /** The API Gateway resource that matched, e.g. `/refer/{step+}`. */
   resource: string;
+  /** The path under the base path, as src/routes.ts knows it: `/refer/person`. */
   path: string;
+  /**
+   * The path the site is served under (`/prod` on API Gateway's stage URL, '' at a domain's root).
+   * Controllers write root-relative URLs; src/pages/shared/base-path.ts puts this in front of them.
+   */
+  basePath: string;
   pathParameters: Record<string, string>;
   query: Record<string, string>;
   cookies: Record<string, string>;
@@ -112,10 +119,12 @@ export function toPageRequest(event: APIGatewayProxyEvent): PageRequest {
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) {
     if (value !== undefined) pathParameters[key] = value;
   }
+  const { basePath, path } = requestPaths(event);
   return {
     method,
     resource: event.resource,
-    path: event.path,
+    path,
+    basePath,
     pathParameters,
     query,
     cookies: parseCookies(headerValue(event.headers, 'cookie')),

@@ -6,7 +6,9 @@
  * resources get the GOV.UK "Page not found" page.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { requestPaths } from '../../http/base-path.ts';
 import { logger } from '../../platform/powertools.ts';
+import { responseUnderBasePath } from './base-path.ts';
 import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
 
@@ -19,40 +21,52 @@ export function pageRouter(
   controllers: Controllers,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   return async (event) => {
-    let request: PageRequest;
-    try {
-      request = toPageRequest(event);
-    } catch (error) {
-      const fallback = toPageRequest({ ...event, httpMethod: 'GET', body: null });
-      if (error instanceof RequestTooLargeError) {
-        return errorPage(fallback, 413, {
-          title: 'What you sent is too large',
-          paragraphs: ['Shorten your answers and try again.'],
-        });
-      }
-      if (error instanceof UnsupportedMediaTypeError) {
-        return errorPage(fallback, 415, {
-          title: 'Sorry, we could not read that form',
-          paragraphs: ['Go back and try again.'],
-        });
-      }
-      throw error;
-    }
-
-    const controller = Object.hasOwn(controllers, event.resource) ? controllers[event.resource] : undefined;
-    try {
-      if (!controller) return notFound(request);
-      if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD' && event.httpMethod !== 'POST')
-        return notFound(request);
-      const response = await controller(request);
-      return event.httpMethod === 'HEAD' ? { ...response, body: '' } : response;
-    } catch (error) {
-      // Never the body, the event or the message: they may hold what a referrer typed.
-      logger.error('page failed', {
-        resource: event.resource,
-        errorName: error instanceof Error ? error.name : typeof error,
-      });
-      return serverError(request);
-    }
+    const request = readRequest(event);
+    const response = 'statusCode' in request ? request : await answer(controllers, event, request);
+    return responseUnderBasePath(requestPaths(event).basePath, response);
   };
+}
+
+/** The request, or the error page for one whose body cannot be read. */
+function readRequest(event: APIGatewayProxyEvent): PageRequest | APIGatewayProxyResult {
+  try {
+    return toPageRequest(event);
+  } catch (error) {
+    const fallback = toPageRequest({ ...event, httpMethod: 'GET', body: null });
+    if (error instanceof RequestTooLargeError) {
+      return errorPage(fallback, 413, {
+        title: 'What you sent is too large',
+        paragraphs: ['Shorten your answers and try again.'],
+      });
+    }
+    if (error instanceof UnsupportedMediaTypeError) {
+      return errorPage(fallback, 415, {
+        title: 'Sorry, we could not read that form',
+        paragraphs: ['Go back and try again.'],
+      });
+    }
+    throw error;
+  }
+}
+
+async function answer(
+  controllers: Controllers,
+  event: APIGatewayProxyEvent,
+  request: PageRequest,
+): Promise<APIGatewayProxyResult> {
+  const controller = Object.hasOwn(controllers, event.resource) ? controllers[event.resource] : undefined;
+  try {
+    if (!controller) return notFound(request);
+    if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD' && event.httpMethod !== 'POST')
+      return notFound(request);
+    const response = await controller(request);
+    return event.httpMethod === 'HEAD' ? { ...response, body: '' } : response;
+  } catch (error) {
+    // Never the body, the event or the message: they may hold what a referrer typed.
+    logger.error('page failed', {
+      resource: event.resource,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
+    return serverError(request);
+  }
 }

@@ -17,9 +17,13 @@ import { csrfToken, isValidCsrfToken } from './csrf.ts';
 import { errorPage } from './error-pages.ts';
 import { field, type PageRequest, redirect } from './http.ts';
 
-/** Where staff sign in: the hosted sign-in on AWS (MASH_SIGN_IN_URL), the hub's own page locally. */
-function signInUrl(next: string): string {
+/**
+ * Where staff sign in: the hosted sign-in on AWS (MASH_SIGN_IN_URL), the hub's own page locally. `next`
+ * is the page asked for as the address bar shows it, base path included (the sign-in page is outside it).
+ */
+function signInUrl(request: PageRequest): string {
   const base = process.env.MASH_SIGN_IN_URL ?? '/_local/sign-in';
+  const next = `${request.basePath}${request.path}`;
   return `${base}${base.includes('?') ? '&' : '?'}next=${encodeURIComponent(next)}`;
 }
 
@@ -41,12 +45,12 @@ export type StaffGate = { principal: Principal } | { response: APIGatewayProxyRe
 export async function requireStaff(request: PageRequest): Promise<StaffGate> {
   const allowed = routeRoles(request.method, request.resource);
   const token = request.cookies[SESSION_COOKIE];
-  if (!token) return { response: redirect(request, signInUrl(request.path)) };
+  if (!token) return { response: redirect(request, signInUrl(request)) };
   let principal: Principal;
   try {
     principal = await verifyToken(token);
   } catch (error) {
-    if (error instanceof InvalidTokenError) return { response: redirect(request, signInUrl(request.path)) };
+    if (error instanceof InvalidTokenError) return { response: redirect(request, signInUrl(request)) };
     throw error;
   }
   if (!principal.roles.some((role) => allowed.includes(role))) {
@@ -56,7 +60,7 @@ export async function requireStaff(request: PageRequest): Promise<StaffGate> {
         paragraphs: [
           'Your role does not allow you to see this page. Sign in with another account if you have one.',
         ],
-        link: { href: signInUrl(request.path), text: 'Sign in as someone else' },
+        link: { href: signInUrl(request), text: 'Sign in as someone else' },
       }),
     };
   }
