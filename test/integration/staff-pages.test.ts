@@ -21,6 +21,8 @@ afterAll(async () => {
 
 const HOSTILE = '<script>alert("answer")</script>';
 const SECRET = 'Health-only: not for release 7731';
+/** Query values a plain-object lookup would find on Object.prototype. */
+const PROTOTYPE_NAMES = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'nothing'];
 
 const signIn = (role: string, agency?: string) => signInAs(hub.url, role, agency);
 const page = (path: string, cookie: string) => getPage(hub.url, path, cookie);
@@ -115,6 +117,14 @@ describe('workbench case page forms', () => {
     expect(after.html).toContain('govuk-notification-banner--success');
     expect(after.html).toContain('Rating saved');
     expect((await apiCase(kase.id)).rag).toBe('amber');
+  });
+
+  it('answers ?done= naming an Object.prototype member with the page and no banner, never a 500', async () => {
+    for (const done of PROTOTYPE_NAMES) {
+      const shown = await page(`/workbench/cases/${kase.id}?done=${done}`, mash);
+      expect(shown.status, `?done=${done}`).toBe(200);
+      expect(shown.html, `?done=${done}`).not.toContain('govuk-notification-banner--success');
+    }
   });
 
   it('refuses a POST without, with a wrong, or with another session’s CSRF token, and changes nothing', async () => {
@@ -316,6 +326,12 @@ describe('the journey: consent override, requests, answers, decision, products, 
     expect(shown.html).toContain('&lt;script&gt;alert(&quot;answer&quot;)&lt;/script&gt;');
     expect(shown.html).not.toContain(HOSTILE);
     expect(shown.html).not.toContain(`action="${policePath}/respond"`);
+
+    for (const done of PROTOTYPE_NAMES) {
+      const odd = await page(`${policePath}?done=${done}`, police);
+      expect(odd.status, `?done=${done}`).toBe(200);
+      expect(odd.html, `?done=${done}`).not.toContain('govuk-notification-banner--success');
+    }
 
     const healthPath = `/agency/requests/${healthRequestId}`;
     expect(
