@@ -7,6 +7,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../../platform/powertools.ts';
+import { allowForResource, resourceAllows } from '../../routes.ts';
 import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
 
@@ -42,8 +43,8 @@ export function pageRouter(
     const controller = Object.hasOwn(controllers, event.resource) ? controllers[event.resource] : undefined;
     try {
       if (!controller) return notFound(request);
-      if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD' && event.httpMethod !== 'POST')
-        return notFound(request);
+      if (!resourceAllows(event.resource, event.httpMethod))
+        return methodNotAllowedPage(request, event.resource);
       const response = await controller(request);
       return event.httpMethod === 'HEAD' ? { ...response, body: '' } : response;
     } catch (error) {
@@ -55,4 +56,14 @@ export function pageRouter(
       return serverError(request);
     }
   };
+}
+
+/** 405 with `Allow`: the methods src/routes.ts has for the page (the router never lets others reach a controller). */
+function methodNotAllowedPage(request: PageRequest, resource: string): APIGatewayProxyResult {
+  const page = errorPage(request, 405, {
+    title: 'Sorry, this page cannot do that',
+    paragraphs: ['Go back and try again.'],
+    link: { href: '/', text: 'Go to the start page' },
+  });
+  return { ...page, headers: { ...page.headers, Allow: allowForResource(resource) ?? '' } };
 }
