@@ -79,6 +79,26 @@ describe('the form draft in DynamoDB', () => {
     await hub.api('DELETE', '/_local/clock');
   });
 
+  it('refuses a referral page posted from another site, even with the session’s own token', async () => {
+    const client = new FormClient(hub.url);
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ] as Array<Record<string, string>>) {
+      const refused = await client.submit('/refer', { immediateDanger: 'no' }, headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(await draftItem(client.cookies.get(REFERRAL_COOKIE)!)).toBeUndefined();
+    }
+    // Chromium's own form post from a no-referrer page: Origin null, Sec-Fetch-Site same-origin.
+    const taken = await client.submit(
+      '/refer',
+      { immediateDanger: 'no' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    );
+    expect(taken.status).toBe(303);
+  });
+
   it('makes one case from a double-submitted check-answers page, then keeps only the receipt', async () => {
     const client = new FormClient(hub.url);
     await fillToCheckAnswers(client);

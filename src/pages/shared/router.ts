@@ -10,6 +10,7 @@ import { logger } from '../../platform/powertools.ts';
 import { allowForResource, resourceAllows } from '../../routes.ts';
 import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
+import { isCrossSiteRequest } from './same-origin.ts';
 
 type Controller = (request: PageRequest) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
@@ -45,6 +46,14 @@ export function pageRouter(
       if (!controller) return notFound(request);
       if (!resourceAllows(event.resource, event.httpMethod))
         return methodNotAllowedPage(request, event.resource);
+      if (event.httpMethod === 'POST' && isCrossSiteRequest(event.headers)) {
+        logger.warn('cross-site form post refused', { resource: event.resource });
+        return errorPage(request, 403, {
+          title: 'Sorry, we could not accept that form',
+          paragraphs: ['It was not sent from a page of this service. Nothing was changed.'],
+          link: { href: '/', text: 'Go to the start page' },
+        });
+      }
       const response = await controller(request);
       return event.httpMethod === 'HEAD' ? { ...response, body: '' } : response;
     } catch (error) {
