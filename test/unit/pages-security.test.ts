@@ -44,6 +44,17 @@ describe('CSRF tokens', () => {
     expect(isSessionId('short')).toBe(false);
     expect(isSessionId(`${id.slice(0, 42)};`)).toBe(false);
   });
+
+  it('accepts only session ids the hub issued: a made-up or re-signed one is refused', () => {
+    const [random, signature] = newSessionId().split('.') as [string, string];
+    const [otherRandom] = newSessionId().split('.') as [string, string];
+    expect(isSessionId(`${random}.${signature}`)).toBe(true);
+    // The old shape: any 43 characters a browser sent were taken as a session.
+    expect(isSessionId(random)).toBe(false);
+    expect(isSessionId(`${otherRandom}.${signature}`)).toBe(false);
+    expect(isSessionId(`${random}.${'A'.repeat(43)}`)).toBe(false);
+    expect(isSessionId(`${random}.${signature}.`)).toBe(false);
+  });
 });
 
 describe('cookies', () => {
