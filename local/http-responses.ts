@@ -27,8 +27,11 @@ export function sendError(res: ServerResponse, error: HttpError): void {
 /** Errors only the local runtime produces, in the same shape as the API's. */
 export const hubErrors = {
   notFound: () => new HttpError(404, 'NOT_FOUND', 'There is nothing at this address.'),
-  methodNotAllowed: () =>
-    new HttpError(405, 'METHOD_NOT_ALLOWED', 'This address does not accept that method.'),
+  /** `allow`: the methods the address does take, for the `Allow` header every 405 must carry. */
+  methodNotAllowed: (allow: string) =>
+    new HttpError(405, 'METHOD_NOT_ALLOWED', 'This address does not accept that method.', {
+      headers: { Allow: allow },
+    }),
   starting: () => new HttpError(503, 'STARTING', 'The local hub is still starting; try again shortly.'),
   stopping: () => new HttpError(503, 'STOPPING', 'The local hub is stopping.'),
   handlerFailed: () =>

@@ -64,7 +64,7 @@ async function handle(
 
   const match = findRoute(req.method ?? 'GET', url.pathname);
   if (!match) return sendError(res, hubErrors.notFound());
-  if ('methodNotAllowed' in match) return sendError(res, hubErrors.methodNotAllowed());
+  if ('methodNotAllowed' in match) return sendError(res, hubErrors.methodNotAllowed(match.allow));
   const { route, pathParameters } = match;
 
   const read = await readBody(req, limits.maxBodyBytes);

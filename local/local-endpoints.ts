@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpError, payloadTooLarge } from '../src/http/errors.ts';
 import type { ShiftableClock } from '../src/platform/clock.ts';
 import { limits } from '../src/resources.ts';
-import { matchResource } from '../src/routes.ts';
+import { allowHeader, matchResource } from '../src/routes.ts';
 import { readBody } from './api-gateway-adapter.ts';
 import { hubErrors, sendError, sendJson } from './http-responses.ts';
 import { InvocationTimeoutError } from './lambda-context.ts';
@@ -217,7 +217,11 @@ export async function handleLocalRequest(
     );
   const match = matches.find(({ route }) => route.method === method);
   try {
-    if (!match) throw matches.length > 0 ? hubErrors.methodNotAllowed() : hubErrors.notFound();
+    if (!match) {
+      throw matches.length > 0
+        ? hubErrors.methodNotAllowed(allowHeader(matches.map(({ route }) => route.method)))
+        : hubErrors.notFound();
+    }
     if (match.route.resource !== '/health' && !deps.running()) throw hubErrors.starting();
     await match.route.handle({ req, res, url, params: match.params }, deps);
   } catch (error) {

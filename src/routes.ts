@@ -118,15 +118,39 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** The route for a method and path, and its path parameters; `methodNotAllowed` when only the method is wrong. */
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
+
+/** A 405's `Allow` header value: the methods of these routes, HEAD wherever GET is (RFC 9110 §15.5.6). */
+export function allowHeader(methods: Iterable<string>): string {
+  const allowed = new Set(methods);
+  if (allowed.has('GET')) allowed.add('HEAD');
+  return METHOD_ORDER.filter((method) => allowed.has(method)).join(', ');
+}
+
+/** The `Allow` value for an API Gateway resource, or undefined when the route table has no such resource. */
+export function allowForResource(resource: string): string | undefined {
+  const methods = routes.filter((route) => route.resource === resource).map((route) => route.method);
+  return methods.length > 0 ? allowHeader(methods) : undefined;
+}
+
+/** Whether the route table takes this method on this resource (HEAD wherever GET is). */
+export function resourceAllows(resource: string, method: string): boolean {
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  return routes.some((route) => route.resource === resource && route.method === wanted);
+}
+
+/**
+ * The route for a method and path, and its path parameters; `methodNotAllowed` with the `Allow` value
+ * (every method of the routes matching the path) when only the method is wrong.
+ */
 export function findRoute(
   method: string,
   path: string,
 ):
   | { route: RouteDefinition; pathParameters: Record<string, string> }
-  | { methodNotAllowed: true }
+  | { methodNotAllowed: true; allow: string }
   | undefined {
-  let pathMatched = false;
+  const pathMethods: string[] = [];
   // Literal resources win over parameterised ones, as in API Gateway.
   const ordered = [...routes].sort((a, b) => specificity(b.resource) - specificity(a.resource));
   for (const route of ordered) {
@@ -134,9 +158,9 @@ export function findRoute(
     if (!pathParameters) continue;
     if (route.method === method || (method === 'HEAD' && route.method === 'GET'))
       return { route, pathParameters };
-    pathMatched = true;
+    pathMethods.push(route.method);
   }
-  return pathMatched ? { methodNotAllowed: true } : undefined;
+  return pathMethods.length > 0 ? { methodNotAllowed: true, allow: allowHeader(pathMethods) } : undefined;
 }
 
 function specificity(resource: string): number {

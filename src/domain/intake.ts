@@ -158,7 +158,9 @@ export function referrerStatusView(
   receiptToken: string,
   now: Date,
 ): { view: ReferralStatusView; audit: AuditRecord } | undefined {
-  if (!record || !tokenMatches(receiptToken, record.receiptTokenHash)) return undefined;
+  // Compared even without a record: an unknown reference costs what a wrong token does.
+  const matches = tokenMatches(receiptToken, record?.receiptTokenHash);
+  if (!record || !matches) return undefined;
   const outcome = record.decision?.outcome;
   return {
     view: { reference: record.reference, status: record.status, ...(outcome ? { outcome } : {}) },
@@ -180,7 +182,8 @@ export function referrerFeedback(
   input: FeedbackInput,
   now: Date,
 ): { caseId: string; feedback: FeedbackRecord; audit: AuditRecord } | undefined {
-  if (!record || !tokenMatches(input.receiptToken, record.receiptTokenHash)) return undefined;
+  const matches = tokenMatches(input.receiptToken, record?.receiptTokenHash);
+  if (!record || !matches) return undefined;
   const at = now.toISOString();
   return {
     caseId: record.id,

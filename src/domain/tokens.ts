@@ -29,8 +29,17 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function tokenMatches(token: string, expectedHash: string): boolean {
+/** The hash of random bytes never handed out: what a token is compared with when there is no case. */
+const NO_TOKEN_HASH = hashToken(randomBytes(32).toString('base64url'));
+
+/**
+ * Whether a token is the one whose hash is stored. With no hash (no case has that reference) the token
+ * is still hashed and compared, with a hash nothing matches, so a guesser cannot tell a real reference
+ * with a wrong token from an unknown one by the time taken.
+ */
+export function tokenMatches(token: string, expectedHash: string | undefined): boolean {
   const actual = Buffer.from(hashToken(token), 'hex');
-  const expected = Buffer.from(expectedHash, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const expected = Buffer.from(expectedHash ?? NO_TOKEN_HASH, 'hex');
+  const same = actual.length === expected.length && timingSafeEqual(actual, expected);
+  return same && expectedHash !== undefined;
 }

@@ -10,13 +10,14 @@ import { toValidationIssues } from '../domain/referral.ts';
 import { hubHandler } from '../platform/hub-handler.ts';
 import { logger } from '../platform/powertools.ts';
 import { type FunctionName, limits } from '../resources.ts';
-import { type RouteDefinition, routes } from '../routes.ts';
+import { allowForResource, type RouteDefinition, routes } from '../routes.ts';
 import { requestPaths, underBasePath } from './base-path.ts';
 import {
   badRequest,
   forbidden,
   HttpError,
   internalError,
+  methodNotAllowed,
   notFound,
   payloadTooLarge,
   unauthorized,
@@ -179,7 +180,12 @@ export function createApiHandler(
         (candidate) => candidate.method === method && candidate.resource === event.resource,
       );
       const handle = route && handlers[`${route.method} ${route.resource}`];
-      if (!route || !handle) throw notFound('There is no such route.');
+      if (!route || !handle) {
+        // The resource exists with other methods: 405 naming them (API Gateway answers these itself on AWS).
+        const allow = allowForResource(event.resource);
+        if (allow) throw methodNotAllowed(allow);
+        throw notFound('There is no such route.');
+      }
 
       const body = rawBody(event);
       if (body !== undefined && Buffer.byteLength(body, 'utf8') > limits.maxBodyBytes) {

@@ -47,6 +47,11 @@ export const unauthorized = (message = 'Sign in to use this service: send a vali
 export const forbidden = (message = 'Your role does not allow this.') =>
   new HttpError(403, 'FORBIDDEN', message);
 export const notFound = (message = 'Not found.') => new HttpError(404, 'NOT_FOUND', message);
+/** `allow`: the methods the resource does take; every 405 carries them in `Allow` (RFC 9110 §15.5.6). */
+export const methodNotAllowed = (allow: string) =>
+  new HttpError(405, 'METHOD_NOT_ALLOWED', 'This address does not accept that method.', {
+    headers: { Allow: allow },
+  });
 export const conflict = (code: string, message: string) => new HttpError(409, code, message);
 export const payloadTooLarge = (limitBytes: number) =>
   new HttpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes / 1024} KiB.`);

@@ -11,6 +11,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import type { CaseRecord } from '../domain/case.ts';
 import {
   type FeedbackInput,
   type OpenedCase,
@@ -22,7 +23,7 @@ import {
   sightingLookup,
 } from '../domain/intake.ts';
 import type { ReferralInput } from '../domain/referral.ts';
-import { newCaseId, newReceiptToken, newReference } from '../domain/tokens.ts';
+import { newCaseId, newReceiptToken, newReference, tokenMatches } from '../domain/tokens.ts';
 import { dynamoDb, resourceName } from '../platform/clients.ts';
 import { type Clock, hubClock } from '../platform/clock.ts';
 import { idempotencyTable, limits } from '../resources.ts';
@@ -141,12 +142,27 @@ export async function submitReferral(
   }
 }
 
+/**
+ * The case a referrer's reference and receipt token open, or undefined. A real reference with a wrong
+ * token and an unknown reference cost the same: the same two small reads and one hash comparison; only
+ * the right token reads the case itself.
+ */
+async function caseForReceipt(
+  reference: string,
+  receiptToken: string,
+  deps: IntakeDeps,
+): Promise<CaseRecord | undefined> {
+  const receipt = await deps.store.getReceiptByReference(reference);
+  if (!receipt || !tokenMatches(receiptToken, receipt.receiptTokenHash)) return undefined;
+  return deps.store.getCase(receipt.caseId);
+}
+
 export async function referralStatus(
   reference: string,
   receiptToken: string,
   deps: IntakeDeps = hubDeps(),
 ): Promise<ReferralStatusView | undefined> {
-  const record = await deps.store.getCaseByReference(reference);
+  const record = await caseForReceipt(reference, receiptToken, deps);
   const seen = referrerStatusView(record, receiptToken, deps.clock.now());
   if (!seen) return undefined;
   await deps.store.appendAudit([seen.audit]);
@@ -157,7 +173,7 @@ export async function submitFeedback(
   input: FeedbackInput,
   deps: IntakeDeps = hubDeps(),
 ): Promise<'recorded' | 'not-found'> {
-  const record = await deps.store.getCaseByReference(input.reference);
+  const record = await caseForReceipt(input.reference, input.receiptToken, deps);
   const given = referrerFeedback(record, input, deps.clock.now());
   if (!given) return 'not-found';
   await deps.store.addFeedback(given.caseId, given.feedback, given.audit);

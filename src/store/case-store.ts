@@ -41,13 +41,24 @@ export interface InboxPage<T> {
   nextCursor?: string;
 }
 
+/** What checking a referrer's reference and receipt token needs: a small item, read whether or not the token is right. */
+export interface ReceiptCheck {
+  caseId: string;
+  receiptTokenHash: string;
+}
+
 export interface CaseStore {
   /** Stores a new case with its sightings and audit record, all or nothing. Throws ReferenceTakenError if the reference exists. */
   createCase(record: CaseRecord, sightings: SubjectSighting[], audit: AuditRecord): Promise<void>;
   /** Earlier sightings of a subject on or after `fromDate` (London date). */
   findSightings(identityKey: string, fromDate: string): Promise<SubjectSighting[]>;
   getCase(id: string): Promise<CaseRecord | undefined>;
-  getCaseByReference(reference: string): Promise<CaseRecord | undefined>;
+  /**
+   * The case id and receipt token hash a reference names, and nothing else. Always the same reads, found
+   * or not (the status and feedback routes take a reference and a token from anyone; a read fewer for an
+   * unknown reference would tell a guesser which references are real by the time taken).
+   */
+  getReceiptByReference(reference: string): Promise<ReceiptCheck | undefined>;
   listCases(query: CaseQuery): Promise<CasePage>;
   appendAudit(records: AuditRecord[]): Promise<void>;
   listAudit(caseId: string): Promise<AuditRecord[]>;

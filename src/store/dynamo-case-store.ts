@@ -18,6 +18,7 @@ import type {
   FeedbackRecord,
   InboxPage,
   InboxShelf,
+  ReceiptCheck,
   ShelfItem,
   StoredTransition,
   SubjectSighting,
@@ -46,8 +47,8 @@ export class DynamoCaseStore implements CaseStore {
     return cases.getCase(this.table, id);
   }
 
-  getCaseByReference(reference: string): Promise<CaseRecord | undefined> {
-    return cases.getCaseByReference(this.table, reference);
+  getReceiptByReference(reference: string): Promise<ReceiptCheck | undefined> {
+    return cases.getReceiptByReference(this.table, reference);
   }
 
   listCases(query: CaseQuery): Promise<CasePage> {

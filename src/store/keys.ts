@@ -139,7 +139,7 @@ export const entities = {
     item: 'reference lookup',
     pk: keyShape('REF#{reference}'),
     sk: keyShape('REF'),
-    note: 'its conditional put makes references unique',
+    note: 'its conditional put makes references unique; it carries the case id and the receipt token hash',
   },
   sighting: {
     item: 'subject sighting',
@@ -417,9 +417,10 @@ export const accessPatterns: readonly AccessPattern[] = [
     usedBy: ['CaseStore.createCase'],
   },
   {
-    pattern: 'find a case by reference (status page, feedback)',
-    servedBy: `GetItem ${shapeText(E.reference.pk)}, then GetItem ${shapeText(E.case.pk)}`,
-    usedBy: ['CaseStore.getCaseByReference'],
+    pattern:
+      'check a reference and receipt token (status, feedback): one small read, the same for an unknown reference',
+    servedBy: `GetItem ${shapeText(E.reference.pk)} (it carries \`receiptTokenHash\`; lookups older than that: then GetItem ${shapeText(E.case.pk)} projecting it)`,
+    usedBy: ['CaseStore.getReceiptByReference'],
   },
   {
     pattern: 'read a case',

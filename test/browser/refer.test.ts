@@ -268,6 +268,9 @@ describe.skipIf(!hasChromium)('the referral form in a browser, JavaScript off', 
     // A refresh shows the same confirmation; the form itself is closed.
     await page.reload();
     expect(await visibleText(page.locator('.govuk-panel'))).toContain(reference!);
+    // The token is shown once, as the page promises: not again on a reload.
+    expect(await page.locator('#receipt-token').count()).toBe(0);
+    expect(await visibleText(page.locator('#receipt-token-shown'))).toContain('cannot be shown again');
     await page.goto('/refer/concern');
     await expectPath('/refer/confirmation');
 

@@ -147,7 +147,7 @@ function prototypePolluted(): boolean {
 /**
  * What is wrong with an answer, if anything: a 5xx; a 4xx from the API without CONTRACT's error shape
  * `{error:{code,message,details?}}`; a 400 to a request with a body without `details`; 413 not given
- * exactly to bodies over the limit; a polluted Object.prototype.
+ * exactly to bodies over the limit; a 405 without `Allow`; a polluted Object.prototype.
  */
 export function responseProblems(request: RawRequest, response: RawResponse): string[] {
   const problems: string[] = [];
@@ -180,6 +180,8 @@ export function responseProblems(request: RawRequest, response: RawResponse): st
   if (size > limits.maxBodyBytes && ![404, 405, 413].includes(response.status))
     problems.push(`a ${size} B body answered ${response.status}, not 413`);
   if (size <= limits.maxBodyBytes && response.status === 413) problems.push(`a ${size} B body answered 413`);
+  if (response.status === 405 && !/^[A-Z]+(, [A-Z]+)*$/.test(String(response.headers.allow ?? '')))
+    problems.push(`a 405 without an Allow header naming the methods: ${String(response.headers.allow)}`);
   if (prototypePolluted()) problems.push('Object.prototype was polluted');
   return problems;
 }

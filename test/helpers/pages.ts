@@ -44,8 +44,13 @@ export class FormClient {
     this.onCookie = onCookie;
   }
 
-  async request(method: 'GET' | 'POST', path: string, form?: Record<string, string | string[]>) {
-    const headers: Record<string, string> = {};
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    form?: Record<string, string | string[]>,
+    extraHeaders: Record<string, string> = {},
+  ) {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (form) {
@@ -66,12 +71,21 @@ export class FormClient {
   }
 
   /** GET the page for its CSRF token, then POST the form to it. */
-  async submit(path: string, form: Record<string, string | string[]>) {
+  async submit(
+    path: string,
+    form: Record<string, string | string[]>,
+    extraHeaders: Record<string, string> = {},
+  ) {
     const page = await this.request('GET', path);
     if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
     if (!csrf) throw new Error(`GET ${path} has no form with a CSRF token`);
     const itemKey = /name="itemKey" value="([^"]+)"/.exec(page.text)?.[1];
-    return this.request('POST', path, { _csrf: csrf, ...(itemKey ? { itemKey } : {}), ...form });
+    return this.request(
+      'POST',
+      path,
+      { _csrf: csrf, ...(itemKey ? { itemKey } : {}), ...form },
+      extraHeaders,
+    );
   }
 }

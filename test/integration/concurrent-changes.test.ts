@@ -100,8 +100,9 @@ describe('optimistic locking of workflow changes', () => {
   it('retries a change that lost the race to referrer feedback, and keeps both', async () => {
     const kase = await newCase();
     let feedbackStatus = 0;
-    // Read 1 is the triage's; the feedback (which finds the case by its reference, not by getCase) then
-    // bumps its version; read 2 is the triage's retry, after its first write was refused.
+    // Read 1 is the triage's; the feedback then reads the case (read 2, once its receipt token checks out
+    // against the reference lookup) and bumps its version; read 3 is the triage's retry, after its first
+    // write was refused.
     const spy = interceptReads(kase.id, async (read) => {
       if (read !== 1) return;
       const feedback = await hub.api('POST', '/api/feedback', {
@@ -115,7 +116,7 @@ describe('optimistic locking of workflow changes', () => {
     });
     expect(feedbackStatus).toBe(201);
     expect(triage.status).toBe(200);
-    expect(spy.reads()).toBe(2);
+    expect(spy.reads()).toBe(3);
 
     const stored = await storedCase(kase.id);
     expect(stored).toMatchObject({

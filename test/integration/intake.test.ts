@@ -4,11 +4,15 @@
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documents } from '../../src/platform/clients.ts';
 import { idempotencyTable } from '../../src/resources.ts';
+import { referralStatus, submitFeedback } from '../../src/services/intake.ts';
 import { freezeHubClock, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
 let hub: TestHub;
+/** How far apart the two medians may be, relative to the larger. */
+const TOLERANCE = Number(process.env.TIMING_TOLERANCE ?? 0.15);
 let staff: string;
 
 beforeAll(async () => {
@@ -233,6 +237,101 @@ describe('status and feedback', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['helpful', 'rating']);
   });
+});
+
+describe('status and feedback: a real reference with a wrong token looks like an unknown one', () => {
+  const UNKNOWN = 'MASH-ZZZZ-ZZZ0';
+  const WRONG_TOKEN = 'a-wrong-receipt-token-of-plausible-length';
+  let reference: string;
+
+  beforeAll(async () => {
+    const created = await hub.api('POST', '/api/referrals', { body: validReferral() });
+    expect(created.status).toBe(201);
+    reference = created.json.reference;
+    expect((await hub.api('GET', `/api/referrals/${UNKNOWN}/status?token=x`)).status).toBe(404);
+  });
+
+  /** The DynamoDB commands (name, table, key shape) the service sends while `run` runs. */
+  async function commandsOf(run: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const name = `record-${Math.random()}`;
+    documents().middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TableName?: string; Key?: Record<string, unknown> };
+        seen.push(
+          `${context.commandName} ${input.TableName} ${Object.keys(input.Key ?? {})
+            .sort()
+            .join(',')}`,
+        );
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      await run();
+    } finally {
+      documents().middlewareStack.remove(name);
+    }
+    return seen;
+  }
+
+  it('makes the same store reads for both, and writes nothing', async () => {
+    const wrong = await commandsOf(() => referralStatus(reference, WRONG_TOKEN));
+    const unknown = await commandsOf(() => referralStatus(UNKNOWN, WRONG_TOKEN));
+    expect(wrong).toEqual(unknown);
+    expect(wrong.map((line) => line.split(' ')[0])).toEqual(['GetItemCommand']);
+    const feedback = { receiptToken: WRONG_TOKEN, helpful: true };
+    const wrongFeedback = await commandsOf(() => submitFeedback({ ...feedback, reference }));
+    const unknownFeedback = await commandsOf(() => submitFeedback({ ...feedback, reference: UNKNOWN }));
+    expect(wrongFeedback).toEqual(unknownFeedback);
+    expect(wrongFeedback).toEqual(wrong);
+  });
+
+  it('answers both in the same time, by the medians of 200 interleaved requests each', async () => {
+    const timed = async (path: string, init?: { body: unknown }) => {
+      const started = performance.now();
+      const response = init ? await hub.api('POST', path, { body: init.body }) : await hub.api('GET', path);
+      const ms = performance.now() - started;
+      expect(response.status).toBe(404);
+      return ms;
+    };
+    const median = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return (sorted[Math.floor(sorted.length / 2 - 0.5)]! + sorted[Math.ceil(sorted.length / 2 - 0.5)]!) / 2;
+    };
+    const status = (ref: string) => `/api/referrals/${ref}/status?token=${WRONG_TOKEN}`;
+    const feedback = (ref: string) => ({
+      body: { reference: ref, receiptToken: WRONG_TOKEN, helpful: true },
+    });
+    for (const [label, real, unknown] of [
+      ['status', () => timed(status(reference)), () => timed(status(UNKNOWN))],
+      [
+        'feedback',
+        () => timed('/api/feedback', feedback(reference)),
+        () => timed('/api/feedback', feedback(UNKNOWN)),
+      ],
+    ] as const) {
+      // Warm up both paths, then interleave (alternating which goes first) so drift hits both alike.
+      for (let i = 0; i < 20; i++) await Promise.all([real(), unknown()].map((p) => p.catch(() => 0)));
+      const realTimes: number[] = [];
+      const unknownTimes: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        if (i % 2 === 0) {
+          realTimes.push(await real());
+          unknownTimes.push(await unknown());
+        } else {
+          unknownTimes.push(await unknown());
+          realTimes.push(await real());
+        }
+      }
+      const [a, b] = [median(realTimes), median(unknownTimes)];
+      // Before, one DynamoDB read fewer for an unknown reference made it about 40% faster; now they are within a few per cent.
+      expect(
+        Math.abs(a - b),
+        `${label}: median ${a.toFixed(2)} ms (real, wrong token) vs ${b.toFixed(2)} ms (unknown)`,
+      ).toBeLessThan(TOLERANCE * Math.max(a, b));
+    }
+  }, 120_000);
 });
 
 describe('re-referrals (DOMAIN.md)', () => {

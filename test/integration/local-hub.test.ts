@@ -354,6 +354,17 @@ describe('routing and the API Gateway adapter', () => {
     const wrongMethod = await hub.api('DELETE', '/api/referrals');
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.json.error.code).toBe('METHOD_NOT_ALLOWED');
+    expect(wrongMethod.headers.get('allow')).toBe('POST');
+    for (const [method, path, allow] of [
+      ['PUT', '/refer/your-details', 'GET, HEAD, POST'],
+      ['POST', '/board', 'GET, HEAD'],
+      ['DELETE', '/api/cases/x', 'GET, HEAD'],
+      ['GET', '/_local/settle', 'POST'],
+    ] as const) {
+      const response = await hub.api(method, path);
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get('allow'), `${method} ${path}`).toBe(allow);
+    }
   });
 
   it('answers 413 for a body over 256 KiB, declared or streamed', async () => {

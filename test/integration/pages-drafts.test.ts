@@ -79,6 +79,26 @@ describe('the form draft in DynamoDB', () => {
     await hub.api('DELETE', '/_local/clock');
   });
 
+  it('refuses a referral page posted from another site, even with the session’s own token', async () => {
+    const client = new FormClient(hub.url);
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+    ] as Array<Record<string, string>>) {
+      const refused = await client.submit('/refer', { immediateDanger: 'no' }, headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(await draftItem(client.cookies.get(REFERRAL_COOKIE)!)).toBeUndefined();
+    }
+    // Chromium's own form post from a no-referrer page: Origin null, Sec-Fetch-Site same-origin.
+    const taken = await client.submit(
+      '/refer',
+      { immediateDanger: 'no' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+    );
+    expect(taken.status).toBe(303);
+  });
+
   it('makes one case from a double-submitted check-answers page, then keeps only the receipt', async () => {
     const client = new FormClient(hub.url);
     await fillToCheckAnswers(client);
@@ -96,6 +116,14 @@ describe('the form draft in DynamoDB', () => {
     const confirmation = await client.request('GET', '/refer/confirmation');
     const reference = /MASH-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(confirmation.text)![0];
     expect(await casesWith(reference)).toHaveLength(1);
+    expect(confirmation.text).toContain('id="receipt-token"');
+    // Once: a reload shows the reference and no token, and no draft holds it any more.
+    const reload = await client.request('GET', '/refer/confirmation');
+    expect(reload.text).toContain(reference);
+    expect(reload.text).not.toContain('id="receipt-token"');
+    expect(JSON.stringify(await draftItem(client.cookies.get(REFERRAL_COOKIE)!))).not.toContain(
+      'receiptToken',
+    );
 
     const item = await draftItem(client.cookies.get(REFERRAL_COOKIE)!);
     expect(Object.keys(item!.draft).sort()).toEqual(['household', 'id', 'receipt', 'subjects']);
@@ -103,6 +131,32 @@ describe('the form draft in DynamoDB', () => {
     expect(JSON.stringify(item)).not.toContain('Robin');
     expect(JSON.stringify(item)).not.toContain('Chris Relative');
     expect(item!.draft.receipt.reference).toBe(reference);
+  });
+
+  it('gives the receipt a new session id, and never adopts one the browser made up', async () => {
+    const client = new FormClient(hub.url);
+    await fillToCheckAnswers(client);
+    const formSession = client.cookies.get(REFERRAL_COOKIE)!;
+    const sent = await client.submit('/refer/check-answers', {});
+    expect(sent.status).toBe(303);
+    const receiptSession = client.cookies.get(REFERRAL_COOKIE)!;
+    expect(receiptSession).not.toBe(formSession);
+    const old = await draftItem(formSession);
+    expect(old!.draft.receipt.reference).toMatch(/^MASH-/);
+    expect(JSON.stringify(old)).not.toContain('receiptToken');
+    expect((await draftItem(receiptSession))!.draft.receipt.receiptToken).toEqual(expect.any(String));
+
+    // A made-up id (the old 43-character shape, or a forged signature) is replaced by an issued one.
+    for (const madeUp of ['A'.repeat(43), `${'A'.repeat(43)}.${'B'.repeat(43)}`]) {
+      const planted = new FormClient(hub.url);
+      planted.cookies.set(REFERRAL_COOKIE, madeUp);
+      const page = await planted.request('GET', '/refer');
+      expect(page.status).toBe(200);
+      expect(planted.cookies.get(REFERRAL_COOKIE)).not.toBe(madeUp);
+      const posted = await planted.submit('/refer', { immediateDanger: 'no' });
+      expect(posted.status).toBe(303);
+      expect(await draftItem(madeUp)).toBeUndefined();
+    }
   });
 
   it('refuses a cross-site style POST without the token, and stores nothing', async () => {
@@ -123,7 +177,7 @@ describe('what a browser receives', () => {
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.headers.get('set-cookie')).toMatch(
-      /^mash_referral=[\w-]{43}; Path=\/refer; HttpOnly; SameSite=Lax$/,
+      /^mash_referral=[\w-]{43}\.[\w-]{43}; Path=\/refer; HttpOnly; SameSite=Lax$/,
     );
   });
 

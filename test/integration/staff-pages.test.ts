@@ -21,6 +21,17 @@ afterAll(async () => {
 
 const HOSTILE = '<script>alert("answer")</script>';
 const SECRET = 'Health-only: not for release 7731';
+/** Headers of a form post from another site's page: each alone must get the post refused. */
+const CROSS_SITE_HEADERS = (hubUrl: string): Array<Record<string, string>> => [
+  { origin: 'https://evil.example' },
+  { origin: hubUrl.replace('127.0.0.1', 'localhost') },
+  { origin: hubUrl, 'x-forwarded-proto': 'https' },
+  { origin: 'null', 'sec-fetch-site': 'cross-site' },
+  { 'sec-fetch-site': 'same-site' },
+  { origin: hubUrl, 'sec-fetch-site': 'cross-site' },
+];
+/** Query values a plain-object lookup would find on Object.prototype. */
+const PROTOTYPE_NAMES = ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'nothing'];
 
 const signIn = (role: string, agency?: string) => signInAs(hub.url, role, agency);
 const page = (path: string, cookie: string) => getPage(hub.url, path, cookie);
@@ -29,6 +40,7 @@ async function post(
   path: string,
   cookie: string,
   form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
 ): Promise<PageResult> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(form)) {
@@ -36,7 +48,7 @@ async function post(
   }
   const response = await fetch(`${hub.url}${path}`, {
     method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: body.toString(),
     redirect: 'manual',
   });
@@ -117,6 +129,14 @@ describe('workbench case page forms', () => {
     expect((await apiCase(kase.id)).rag).toBe('amber');
   });
 
+  it('answers ?done= naming an Object.prototype member with the page and no banner, never a 500', async () => {
+    for (const done of PROTOTYPE_NAMES) {
+      const shown = await page(`/workbench/cases/${kase.id}?done=${done}`, mash);
+      expect(shown.status, `?done=${done}`).toBe(200);
+      expect(shown.html, `?done=${done}`).not.toContain('govuk-notification-banner--success');
+    }
+  });
+
   it('refuses a POST without, with a wrong, or with another session’s CSRF token, and changes nothing', async () => {
     const action = `/workbench/cases/${kase.id}/rate`;
     const form = { rag: 'red', rateRationale: 'Escalating' };
@@ -130,6 +150,29 @@ describe('workbench case page forms', () => {
     const record = await apiCase(kase.id);
     expect(record.rag).toBe('amber');
     expect(record.ratingHistory).toHaveLength(1);
+  });
+
+  it('refuses a form another site posts (Origin, Sec-Fetch-Site) even with a valid token; takes its own', async () => {
+    const casePath = `/workbench/cases/${kase.id}`;
+    const form = { rag: 'amber', rateRationale: 'Re-rated after a call' };
+    expect((await apiCase(kase.id)).rag).toBe('amber');
+    for (const headers of CROSS_SITE_HEADERS(hub.url)) {
+      const token = csrfOf((await page(casePath, mash)).html);
+      const refused = await post(`${casePath}/rate`, mash, { ...form, rag: 'red', _csrf: token }, headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(refused.html).toContain('Nothing was changed');
+    }
+    expect((await apiCase(kase.id)).rag).toBe('amber');
+    // Its own origin; and what Chromium sends under Referrer-Policy: no-referrer, Origin null from same-origin.
+    for (const headers of [
+      { origin: hub.url, 'sec-fetch-site': 'same-origin' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin' },
+      { origin: hub.url, 'x-forwarded-proto': 'http' },
+    ] as Array<Record<string, string>>) {
+      const token = csrfOf((await page(casePath, mash)).html);
+      const taken = await post(`${casePath}/rate`, mash, { ...form, _csrf: token }, headers);
+      expect(taken.status, JSON.stringify(headers)).toBe(303);
+    }
   });
 
   it('shows a re-rating without a rationale as a 400 page with the error linked to the field', async () => {
@@ -304,6 +347,17 @@ describe('the journey: consent override, requests, answers, decision, products, 
     const refused = await post(`${policePath}/respond`, police, { information: 'x', releasable: 'yes' });
     expect(refused.status).toBe(403);
 
+    for (const headers of CROSS_SITE_HEADERS(hub.url)) {
+      const token = csrfOf((await page(policePath, police)).html);
+      const crossSite = await post(
+        `${policePath}/respond`,
+        police,
+        { _csrf: token, information: 'From elsewhere', releasable: 'yes' },
+        headers,
+      );
+      expect(crossSite.status, JSON.stringify(headers)).toBe(403);
+    }
+
     const answered = await submit(policePath, `${policePath}/respond`, police, {
       information: `Two call-outs in May.\n${HOSTILE}`,
       releasable: 'yes',
@@ -316,6 +370,12 @@ describe('the journey: consent override, requests, answers, decision, products, 
     expect(shown.html).toContain('&lt;script&gt;alert(&quot;answer&quot;)&lt;/script&gt;');
     expect(shown.html).not.toContain(HOSTILE);
     expect(shown.html).not.toContain(`action="${policePath}/respond"`);
+
+    for (const done of PROTOTYPE_NAMES) {
+      const odd = await page(`${policePath}?done=${done}`, police);
+      expect(odd.status, `?done=${done}`).toBe(200);
+      expect(odd.html, `?done=${done}`).not.toContain('govuk-notification-banner--success');
+    }
 
     const healthPath = `/agency/requests/${healthRequestId}`;
     expect(

@@ -18,9 +18,9 @@ const reportRoutes = Object.fromEntries(
     ]),
 );
 
-function event(token?: string): APIGatewayProxyEvent {
+function event(token?: string, httpMethod = 'GET'): APIGatewayProxyEvent {
   return {
-    httpMethod: 'GET',
+    httpMethod,
     resource: '/api/reports',
     path: '/api/reports',
     headers: token ? { Authorization: `Bearer ${token}` } : {},
@@ -65,5 +65,17 @@ describe('createApiHandler and token verification', () => {
     const none = await handler(event(), context);
     expect([ok.statusCode, wrongRole.statusCode, none.statusCode]).toEqual([200, 403, 401]);
     expect(seen).toEqual(['board-token', 'mash-token']);
+  });
+
+  it('answers a method its resource does not take with 405 and the Allow header of the route table', async () => {
+    const handler = createApiHandler('reports', reportRoutes, {
+      verifyToken: async () => ({ sub: 'b', roles: ['board'] }),
+    });
+    for (const method of ['POST', 'DELETE', 'OPTIONS']) {
+      const response = await handler(event('board-token', method), context);
+      expect(response.statusCode, method).toBe(405);
+      expect(response.headers?.Allow, method).toBe('GET, HEAD');
+      expect(JSON.parse(response.body).error.code).toBe('METHOD_NOT_ALLOWED');
+    }
   });
 });

@@ -58,6 +58,7 @@ describe('references and receipt tokens', () => {
     const hash = hashToken('secret-token');
     expect(tokenMatches('secret-token', hash)).toBe(true);
     expect(tokenMatches('secret-tokeN', hash)).toBe(false);
+    expect(tokenMatches('secret-token', undefined)).toBe(false);
     expect(hash).not.toContain('secret');
   });
 });

@@ -230,11 +230,21 @@ describe('the referral form without JavaScript', () => {
     expect(check.body).not.toContain(HOSTILE);
 
     const csrf = hiddenField(check.body, '_csrf');
+    const formSession = browser.cookies.get('mash_referral')!;
     const sent = await browser.post('/refer/check-answers', {}, csrf);
     expect(sent.statusCode).toBe(303);
     expect(header(sent, 'location')).toBe('/refer/confirmation');
-    // Sent twice (a double click on an old page): the second finds the receipt, nothing is sent again.
-    const again = await browser.post('/refer/check-answers', {}, csrf);
+    // The receipt is given a new session: the one the form was filled in under no longer holds it.
+    const receiptSession = browser.cookies.get('mash_referral')!;
+    expect(receiptSession).not.toBe(formSession);
+    expect(JSON.stringify(drafts.get(formSession))).not.toContain('receipt-token-abc');
+    // Sent twice (a double click on an old page, with the old session): it finds the referral sent.
+    const again = await routePage(
+      pageEvent('POST', '/refer/check-answers', {
+        cookie: `mash_referral=${formSession}`,
+        body: { _csrf: csrf! },
+      }),
+    );
     expect(header(again, 'location')).toBe('/refer/confirmation');
     expect(intake.submitted).toHaveLength(1);
 
@@ -284,10 +294,18 @@ describe('the referral form without JavaScript', () => {
     expect(confirmation.body).toContain('receipt-token-abc');
     expect(confirmation.body).toContain('by 10:00am on Tuesday 26 May 2026');
     expect(header(confirmation, 'cache-control')).toBe('no-store');
-    // Only the receipt is left in the draft: no personal data.
-    const [stored] = [...drafts.values()];
-    expect(JSON.stringify(stored)).not.toContain('Sam Teacher');
-    expect(stored).toMatchObject({ receipt: { reference: 'MASH-7K3Q-9XBD' } });
+    // Shown once, as the page promises: a reload shows the reference, not the token.
+    const reloaded = await browser.get('/refer/confirmation');
+    expect(reloaded.statusCode).toBe(200);
+    expect(reloaded.body).toContain('MASH-7K3Q-9XBD');
+    expect(reloaded.body).not.toContain('receipt-token-abc');
+    expect(reloaded.body).toContain('cannot be shown again');
+    // Only the receipt is left in the drafts, without its token: no personal data.
+    for (const stored of drafts.values()) {
+      expect(JSON.stringify(stored)).not.toContain('Sam Teacher');
+      expect(JSON.stringify(stored)).not.toContain('receipt-token-abc');
+      expect(stored).toMatchObject({ receipt: { reference: 'MASH-7K3Q-9XBD' } });
+    }
     // Other pages of a sent referral go to the confirmation.
     expect(header(await browser.get('/refer/your-details'), 'location')).toBe('/refer/confirmation');
   });
@@ -295,7 +313,14 @@ describe('the referral form without JavaScript', () => {
   it('sets an opaque HttpOnly cookie scoped to /refer, Secure except on localhost', async () => {
     const local = await routePage(pageEvent('GET', '/refer'));
     const cookie = header(local, 'set-cookie')!;
-    expect(cookie).toMatch(/^mash_referral=[A-Za-z0-9_-]{43}; Path=\/refer; HttpOnly; SameSite=Lax$/);
+    expect(cookie).toMatch(
+      /^mash_referral=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; Path=\/refer; HttpOnly; SameSite=Lax$/,
+    );
+    // A session id the browser made up is never adopted: a new, issued one replaces it.
+    const madeUp = 'A'.repeat(43);
+    const replaced = await routePage(pageEvent('GET', '/refer', { cookie: `mash_referral=${madeUp}` }));
+    expect(header(replaced, 'set-cookie')).toMatch(/^mash_referral=[A-Za-z0-9_-]{43}\./);
+    expect(header(replaced, 'set-cookie')).not.toContain(madeUp);
     const deployed = await routePage(pageEvent('GET', '/refer', { host: 'mash.example.gov.uk' }));
     expect(header(deployed, 'set-cookie')).toMatch(/; Secure$/);
   });

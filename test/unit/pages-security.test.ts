@@ -4,6 +4,7 @@ import { findAsset, isSafeAssetPath } from '../../src/pages/shared/assets.ts';
 import { csrfToken, isSessionId, isValidCsrfToken, newSessionId } from '../../src/pages/shared/csrf.ts';
 import { parseCookies, serializeCookie } from '../../src/pages/shared/http.ts';
 import { escapeHtml, multilineHtml, renderPage } from '../../src/pages/shared/render.ts';
+import { isCrossSiteRequest } from '../../src/pages/shared/same-origin.ts';
 
 describe('CSRF tokens', () => {
   const original = process.env.MASH_CSRF_SECRET;
@@ -42,6 +43,17 @@ describe('CSRF tokens', () => {
     expect(newSessionId()).not.toBe(id);
     expect(isSessionId('short')).toBe(false);
     expect(isSessionId(`${id.slice(0, 42)};`)).toBe(false);
+  });
+
+  it('accepts only session ids the hub issued: a made-up or re-signed one is refused', () => {
+    const [random, signature] = newSessionId().split('.') as [string, string];
+    const [otherRandom] = newSessionId().split('.') as [string, string];
+    expect(isSessionId(`${random}.${signature}`)).toBe(true);
+    // The old shape: any 43 characters a browser sent were taken as a session.
+    expect(isSessionId(random)).toBe(false);
+    expect(isSessionId(`${otherRandom}.${signature}`)).toBe(false);
+    expect(isSessionId(`${random}.${'A'.repeat(43)}`)).toBe(false);
+    expect(isSessionId(`${random}.${signature}.`)).toBe(false);
   });
 });
 
@@ -106,5 +118,42 @@ describe('escaping', () => {
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"');
     expect(html).toMatch(/<title>Error: Add a person/);
+  });
+});
+
+describe('cross-site form posts', () => {
+  const on = (host: string, more: Record<string, string>) => ({ Host: host, ...more });
+  it('takes its own origin by Host and X-Forwarded-Proto, and posts that name none', () => {
+    expect(isCrossSiteRequest(on('hub.example.gov.uk', { Origin: 'https://hub.example.gov.uk' }))).toBe(
+      false,
+    );
+    expect(
+      isCrossSiteRequest(
+        on('hub.example.gov.uk', { origin: 'https://HUB.example.gov.uk', 'X-Forwarded-Proto': 'https' }),
+      ),
+    ).toBe(false);
+    expect(isCrossSiteRequest(on('127.0.0.1:3000', { Origin: 'http://127.0.0.1:3000' }))).toBe(false);
+    expect(isCrossSiteRequest(on('127.0.0.1:3000', {}))).toBe(false);
+    expect(isCrossSiteRequest(on('h.example', { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' }))).toBe(
+      false,
+    );
+    expect(isCrossSiteRequest(on('h.example', { 'Sec-Fetch-Site': 'none' }))).toBe(false);
+    expect(isCrossSiteRequest(undefined)).toBe(false);
+  });
+
+  it('refuses another origin, another scheme or port, and a browser saying cross-site or same-site', () => {
+    expect(isCrossSiteRequest(on('hub.example.gov.uk', { Origin: 'https://evil.example' }))).toBe(true);
+    expect(isCrossSiteRequest(on('hub.example.gov.uk', { Origin: 'http://hub.example.gov.uk' }))).toBe(true);
+    expect(
+      isCrossSiteRequest(
+        on('hub.example.gov.uk', { Origin: 'https://hub.example.gov.uk', 'X-Forwarded-Proto': 'http' }),
+      ),
+    ).toBe(true);
+    expect(isCrossSiteRequest(on('127.0.0.1:3000', { Origin: 'http://127.0.0.1:3001' }))).toBe(true);
+    expect(isCrossSiteRequest({ Origin: 'https://hub.example.gov.uk' })).toBe(true);
+    expect(isCrossSiteRequest(on('h.example', { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }))).toBe(
+      true,
+    );
+    expect(isCrossSiteRequest(on('h.example', { 'Sec-Fetch-Site': 'same-site' }))).toBe(true);
   });
 });

@@ -16,7 +16,12 @@ describe('route table', () => {
   it('prefers literal resources and tells a wrong method from an unknown path', () => {
     const found = findRoute('GET', '/api/openapi.json');
     expect(found && 'route' in found && found.route.resource).toBe('/api/openapi.json');
-    expect(findRoute('DELETE', '/api/referrals')).toEqual({ methodNotAllowed: true });
+    expect(findRoute('DELETE', '/api/referrals')).toEqual({ methodNotAllowed: true, allow: 'POST' });
+    expect(findRoute('PUT', '/refer/your-details')).toEqual({
+      methodNotAllowed: true,
+      allow: 'GET, HEAD, POST',
+    });
+    expect(findRoute('POST', '/board')).toEqual({ methodNotAllowed: true, allow: 'GET, HEAD' });
     expect(findRoute('GET', '/api/nothing-here')).toBeUndefined();
   });
 

@@ -203,9 +203,10 @@ async function productsPage(request: PageRequest, gate: AgencyGate): Promise<API
   return htmlResponse(request, html);
 }
 
-const DONE_MESSAGES: Record<string, string> = {
-  answered: 'Your answer has been sent to the hub.',
-};
+/** A Map, not an object: `?done=toString` (or `__proto__`) must find nothing, not Object.prototype's members. */
+const DONE_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ['answered', 'Your answer has been sent to the hub.'],
+]);
 
 async function requestPage(
   request: PageRequest,
@@ -224,7 +225,7 @@ async function requestPage(
     backLink: '/agency',
     csrfToken: open ? staffCsrfToken(request) : '',
     ...errorView(errors),
-    successMessage: errors.length === 0 && options.done ? DONE_MESSAGES[options.done] : undefined,
+    successMessage: errors.length === 0 && options.done ? DONE_MESSAGES.get(options.done) : undefined,
     item: requestRow(view, now),
     subjects: view.subjects.map((subject) => ({
       name: [subject.firstName, subject.lastName].join(' '),

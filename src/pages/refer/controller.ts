@@ -42,6 +42,7 @@ import {
   stepUrl,
   submittedDraft,
   withFrom,
+  withoutToken,
 } from './draft.ts';
 import { dutyLines } from './duty-lines.ts';
 import {
@@ -631,14 +632,23 @@ async function checkAnswers(session: ReferSession, draft: ReferralDraft) {
     if (error instanceof HttpError && error.statusCode === 400 && error.details) return show(error.details);
     throw error;
   }
-  await session.save(submittedDraft(draft, receipt));
-  return session.redirect(stepUrl.confirmation);
+  // The receipt goes to a new session id: whoever else knew the old one (a shared computer, a planted
+  // cookie) never sees the token. The old session keeps the receipt without it, so a second click on
+  // "Send" finds the referral sent rather than the start of the form.
+  const sentSessionId = newSessionId();
+  await putDraft(sentSessionId, draftToData(submittedDraft(draft, receipt)));
+  await session.save(submittedDraft(draft, withoutToken(receipt)));
+  return redirect(session.request, stepUrl.confirmation, {
+    setCookie: cookieFor(session.request, sentSessionId),
+  });
 }
 
 async function confirmation(session: ReferSession) {
   const receipt = session.draft?.receipt;
   if (!receipt) return session.redirect(stepUrl.immediateDanger);
   if (session.request.method === 'POST') return session.redirect(stepUrl.confirmation);
+  // Shown once, as the page promises: the token leaves the draft before the page showing it is sent.
+  if (receipt.receiptToken) await session.save({ ...session.draft!, receipt: withoutToken(receipt) });
   return session.render('refer/confirmation.njk', {
     title: 'Referral sent',
     receipt,

@@ -35,7 +35,15 @@ export interface ReferralDraft {
   consent?: Consent;
   concern?: Concern;
   /** Set once sent; the personal data above is then gone. */
-  receipt?: ReferralReceipt;
+  receipt?: SentReceipt;
+}
+
+/** A receipt as a draft keeps it: the token only until the confirmation page has shown it once. */
+export type SentReceipt = Omit<ReferralReceipt, 'receiptToken'> & { receiptToken?: string };
+
+export function withoutToken(receipt: SentReceipt): SentReceipt {
+  const { receiptToken: _shown, ...rest } = receipt;
+  return rest;
 }
 
 export function newDraft(): ReferralDraft {
@@ -53,8 +61,8 @@ export function draftToData(draft: ReferralDraft): DraftData {
   return JSON.parse(JSON.stringify(draft)) as DraftData;
 }
 
-/** After sending: only the receipt stays, so the confirmation can be shown again on refresh. */
-export function submittedDraft(draft: ReferralDraft, receipt: ReferralReceipt): ReferralDraft {
+/** After sending: only the receipt stays, so the confirmation (without the token) can be shown again on refresh. */
+export function submittedDraft(draft: ReferralDraft, receipt: SentReceipt): ReferralDraft {
   return { id: draft.id, subjects: [], household: [], receipt };
 }
 

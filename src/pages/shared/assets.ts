@@ -88,7 +88,7 @@ export function findAsset(assetPath: string): Asset | undefined {
 function loadAsset(assetPath: string): Asset | undefined {
   if (!isSafeAssetPath(assetPath)) return undefined;
   const extension = assetPath.slice(assetPath.lastIndexOf('.') + 1).toLowerCase();
-  const kind = CONTENT_TYPES[extension];
+  const kind = Object.hasOwn(CONTENT_TYPES, extension) ? CONTENT_TYPES[extension] : undefined;
   if (!kind) return undefined;
   for (const { prefix, root } of ROOTS) {
     if (!assetPath.startsWith(prefix)) continue;

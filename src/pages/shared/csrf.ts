@@ -41,14 +41,33 @@ function secret(): Buffer {
   return processSecret;
 }
 
-/** 32 random bytes, base64url: 43 characters. */
-export function newSessionId(): string {
-  return randomBytes(32).toString('base64url');
+function sessionSignature(random: string): string {
+  return createHmac('sha256', secret()).update(`session:${random}`).digest('base64url');
 }
 
-/** Whether a cookie value looks like one of our session ids (anything else is ignored). */
+/**
+ * A public form's session id: 32 random bytes and their HMAC under the form secret, base64url, joined
+ * by a dot (87 characters). Only ids the hub issued are accepted (isSessionId), so a browser cannot
+ * choose its own (a planted or guessed id, or one made up by a script without ever asking the hub).
+ *
+ * Why signed rather than looked up in the draft store: a form session has no draft until its first
+ * answer is saved, so a store check could not tell an id the hub issued a moment ago from a made-up one
+ * without writing a draft for every page view (storage anyone could fill); the signature decides with
+ * no read at all, and the draft's own expiry still ends the session after 24 hours.
+ */
+export function newSessionId(): string {
+  const random = randomBytes(32).toString('base64url');
+  return `${random}.${sessionSignature(random)}`;
+}
+
+/** Whether a cookie value is a session id the hub issued (anything else is ignored, and a new one issued). */
 export function isSessionId(value: string | undefined): value is string {
-  return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
+  if (value === undefined) return false;
+  const match = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  if (!match) return false;
+  const expected = Buffer.from(sessionSignature(match[1]!), 'utf8');
+  const actual = Buffer.from(match[2]!, 'utf8');
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /**

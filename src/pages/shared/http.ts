@@ -45,7 +45,7 @@ export class UnsupportedMediaTypeError extends Error {
   }
 }
 
-function headerValue(
+export function headerValue(
   headers: APIGatewayProxyEvent['headers'] | null | undefined,
   name: string,
 ): string | undefined {
@@ -92,7 +92,7 @@ export function fields(form: FormBody, name: string): string[] {
   return (form[name] ?? []).filter((value) => value !== '');
 }
 
-function isLocalHost(host: string | undefined): boolean {
+export function isLocalHost(host: string | undefined): boolean {
   if (!host) return false;
   const name = host.replace(/:\d+$/, '').toLowerCase();
   return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';

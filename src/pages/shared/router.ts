@@ -8,9 +8,11 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { requestPaths } from '../../http/base-path.ts';
 import { logger } from '../../platform/powertools.ts';
+import { allowForResource, resourceAllows } from '../../routes.ts';
 import { responseUnderBasePath } from './base-path.ts';
 import { errorPage, notFound, serverError } from './error-pages.ts';
 import { type PageRequest, RequestTooLargeError, toPageRequest, UnsupportedMediaTypeError } from './http.ts';
+import { isCrossSiteRequest } from './same-origin.ts';
 
 type Controller = (request: PageRequest) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
@@ -57,8 +59,16 @@ async function answer(
   const controller = Object.hasOwn(controllers, event.resource) ? controllers[event.resource] : undefined;
   try {
     if (!controller) return notFound(request);
-    if (event.httpMethod !== 'GET' && event.httpMethod !== 'HEAD' && event.httpMethod !== 'POST')
-      return notFound(request);
+    if (!resourceAllows(event.resource, event.httpMethod))
+      return methodNotAllowedPage(request, event.resource);
+    if (event.httpMethod === 'POST' && isCrossSiteRequest(event.headers)) {
+      logger.warn('cross-site form post refused', { resource: event.resource });
+      return errorPage(request, 403, {
+        title: 'Sorry, we could not accept that form',
+        paragraphs: ['It was not sent from a page of this service. Nothing was changed.'],
+        link: { href: '/', text: 'Go to the start page' },
+      });
+    }
     const response = await controller(request);
     return event.httpMethod === 'HEAD' ? { ...response, body: '' } : response;
   } catch (error) {
@@ -69,4 +79,14 @@ async function answer(
     });
     return serverError(request);
   }
+}
+
+/** 405 with `Allow`: the methods src/routes.ts has for the page (the router never lets others reach a controller). */
+function methodNotAllowedPage(request: PageRequest, resource: string): APIGatewayProxyResult {
+  const page = errorPage(request, 405, {
+    title: 'Sorry, this page cannot do that',
+    paragraphs: ['Go back and try again.'],
+    link: { href: '/', text: 'Go to the start page' },
+  });
+  return { ...page, headers: { ...page.headers, Allow: allowForResource(resource) ?? '' } };
 }

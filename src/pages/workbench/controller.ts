@@ -207,12 +207,16 @@ const DONE: Record<CaseAction, string> = {
   decide: 'decided',
 };
 
-const DONE_MESSAGES: Record<string, string> = {
-  rated: 'Rating saved. The decision deadline has been worked out again from when the referral arrived.',
-  requested: 'Information requested. Each agency will see the request in its portal.',
-  'consent-overridden': 'Your authorisation is recorded. Practitioners can now ask agencies for information.',
-  decided: 'Decision recorded.',
-};
+/** A Map, not an object: `?done=toString` (or `__proto__`) must find nothing, not Object.prototype's members. */
+const DONE_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ['rated', 'Rating saved. The decision deadline has been worked out again from when the referral arrived.'],
+  ['requested', 'Information requested. Each agency will see the request in its portal.'],
+  [
+    'consent-overridden',
+    'Your authorisation is recorded. Practitioners can now ask agencies for information.',
+  ],
+  ['decided', 'Decision recorded.'],
+]);
 
 interface FormState {
   action: CaseAction;
@@ -431,7 +435,7 @@ async function renderCase(
     csrfToken:
       show.rate || show.request || show['consent-override'] || show.decide ? staffCsrfToken(request) : '',
     ...errorView(errors),
-    successMessage: errors.length === 0 && options.done ? DONE_MESSAGES[options.done] : undefined,
+    successMessage: errors.length === 0 && options.done ? DONE_MESSAGES.get(options.done) : undefined,
     kase: view,
     show,
     mayReadAudit: hasRole(principal, AUDIT_ROLES),

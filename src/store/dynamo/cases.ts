@@ -13,6 +13,7 @@ import {
   ConcurrentChangeError,
   type FeedbackRecord,
   type QueueRow,
+  type ReceiptCheck,
   ReferenceTakenError,
   type StoredTransition,
   type SubjectSighting,
@@ -74,7 +75,13 @@ export function createCaseInput(
       {
         Put: {
           TableName: tableName,
-          Item: { ...keys.reference(record.reference), type: 'reference', caseId: record.id },
+          Item: {
+            ...keys.reference(record.reference),
+            type: 'reference',
+            caseId: record.id,
+            // A status or feedback check reads only this small item, found or not (getReceiptByReference).
+            receiptTokenHash: record.receiptTokenHash,
+          },
           ...itemIsNew,
         },
       },
@@ -131,14 +138,34 @@ export async function getCase(table: CaseTableHandle, id: string): Promise<CaseR
   return Item ? stripStorage<CaseRecord>(Item) : undefined;
 }
 
-export async function getCaseByReference(
+/**
+ * The case id and receipt token hash of a reference: one read of the small reference lookup, which
+ * carries the hash, whether or not the reference exists, so that the time taken does not tell a guesser
+ * which references are real. Lookups written before the hash was kept there fall back to reading it
+ * from the case.
+ */
+export async function getReceiptByReference(
   table: CaseTableHandle,
   reference: string,
-): Promise<CaseRecord | undefined> {
-  const { Item } = await table.client.send(
+): Promise<ReceiptCheck | undefined> {
+  const { Item: lookup } = await table.client.send(
     new GetCommand({ TableName: table.tableName, Key: keys.reference(reference) }),
   );
-  return Item ? getCase(table, String(Item.caseId)) : undefined;
+  if (!lookup) return undefined;
+  const caseId = String(lookup.caseId);
+  if (typeof lookup.receiptTokenHash === 'string')
+    return { caseId, receiptTokenHash: lookup.receiptTokenHash };
+  const { Item } = await table.client.send(
+    new GetCommand({
+      TableName: table.tableName,
+      Key: keys.case(caseId),
+      ProjectionExpression: '#hash',
+      ExpressionAttributeNames: { '#hash': 'receiptTokenHash' },
+    }),
+  );
+  return typeof Item?.receiptTokenHash === 'string'
+    ? { caseId, receiptTokenHash: Item.receiptTokenHash }
+    : undefined;
 }
 
 /** The queue: overdue cases, one status, or all, by decision deadline; `rag` (and status with overdue) filter the page. */
