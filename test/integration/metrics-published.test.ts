@@ -4,42 +4,18 @@
  * Logs would receive on AWS: an EMF record (`_aws.CloudWatchMetrics`) becomes a metric there. The
  * record must be written by the invocation that counted it, before its response, not at process exit.
  */
-import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHub } from '../helpers/hub.ts';
+import { type CapturedOutput, captureOutput } from '../helpers/output.ts';
 import { FormClient, getPage } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
-const captured: string[] = [];
-const restorers: Array<() => void> = [];
+let output: CapturedOutput;
 let hub: TestHub;
 
-function capture(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write;
-    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof stream.write;
-    restorers.push(() => {
-      stream.write = original;
-    });
-  }
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    const original = console[method];
-    console[method] = (...args: unknown[]) => {
-      captured.push(`${format(...args)}\n`);
-      original.apply(console, args);
-    };
-    restorers.push(() => {
-      console[method] = original;
-    });
-  }
-}
-
-/** Every JSON object written since `from` (an index into `captured`), one per line. */
+/** Every JSON object written since `from` (an index into `output.chunks`), one per line. */
 function recordsSince(from: number): Array<Record<string, unknown>> {
-  return captured
+  return output.chunks
     .slice(from)
     .join('')
     .split('\n')
@@ -73,14 +49,14 @@ beforeAll(async () => {
   // formatter writes it: "[redacted event]") every invocation writes one, under the logger's context.
   // Read by the logger when it is built, so before anything imports it.
   process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
-  capture();
+  output = captureOutput();
   const { startTestHub } = await import('../helpers/hub.ts');
   hub = await startTestHub({ quiet: false });
 });
 
 afterAll(async () => {
   await hub?.stop();
-  for (const restore of restorers.reverse()) restore();
+  output?.restore();
   if (savedLogEvent === undefined) delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;
   else process.env.POWERTOOLS_LOGGER_LOG_EVENT = savedLogEvent;
 });
@@ -88,7 +64,7 @@ afterAll(async () => {
 describe('metrics published by every invocation', () => {
   it('writes the EMF record for ReferralReceived before the referral is answered', async () => {
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      const from = captured.length;
+      const from = output.chunks.length;
       const created = await hub.api('POST', '/api/referrals', { body: validReferral() });
       expect(created.status).toBe(201);
 
@@ -138,7 +114,7 @@ describe('metrics published by every invocation', () => {
     }
     const check = await form.request('GET', '/refer/check-answers');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(check.text)![1]!;
-    const from = captured.length;
+    const from = output.chunks.length;
     expect((await form.request('POST', '/refer/check-answers', { _csrf: csrf })).status).toBe(303);
     const received = recordsSince(from)
       .filter(isEmf)
@@ -149,16 +125,16 @@ describe('metrics published by every invocation', () => {
 
   it('publishes nothing, and warns of nothing, for an invocation that counted nothing', async () => {
     await getPage(hub.url, '/'); // the pages function's cold start is behind us
-    const from = captured.length;
+    const from = output.chunks.length;
     const start = await getPage(hub.url, '/');
     expect(start.status).toBe(200);
     const records = recordsSince(from);
     expect(records.filter(isEmf)).toEqual([]);
-    expect(captured.slice(from).join('')).not.toContain('No application metrics to publish');
+    expect(output.chunks.slice(from).join('')).not.toContain('No application metrics to publish');
   });
 
   it("logs a page request's lines with the invocation's request id", async () => {
-    const from = captured.length;
+    const from = output.chunks.length;
     const page = await getPage(hub.url, '/refer');
     expect(page.status).toBeLessThan(400);
     const lines = recordsSince(from).filter((record) => record.function_name === 'mash-pages');

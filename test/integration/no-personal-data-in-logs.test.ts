@@ -2,13 +2,13 @@
  * No personal data in any log line. The whole journey runs through the local hub (API, pages, queues,
  * schedules) with marker values for every kind of personal data, with the logger at DEBUG and the
  * Lambda event logged on every invocation (POWERTOOLS_LOGGER_LOG_EVENT), so every line the handlers
- * can produce is produced; everything written to stdout, stderr and the console is captured, and no
+ * can produce is produced; everything written to stdout, stderr and the console is output.chunks, and no
  * marker (nor a token, a receipt token or a session cookie) may appear in it.
  */
-import { format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReferralInput } from '../../src/domain/referral.ts';
 import type { TestHub } from '../helpers/hub.ts';
+import { type CapturedOutput, captureOutput } from '../helpers/output.ts';
 import { FormClient, signIn as signInAs } from '../helpers/pages.ts';
 import { validReferral } from '../helpers/referrals.ts';
 
@@ -45,33 +45,8 @@ const MARKERS = {
 /** Secrets seen during the journey (bearer tokens, receipt tokens, session cookies): never logged either. */
 const secrets = new Set<string>();
 
-const captured: string[] = [];
-const restorers: Array<() => void> = [];
+let output: CapturedOutput;
 let hub: TestHub;
-
-function capture(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write;
-    stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-      return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof stream.write;
-    restorers.push(() => {
-      stream.write = original;
-    });
-  }
-  // The test runner may give the global console its own streams: catch what goes through it too.
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    const original = console[method];
-    console[method] = (...args: unknown[]) => {
-      captured.push(`${format(...args)}\n`);
-      original.apply(console, args);
-    };
-    restorers.push(() => {
-      console[method] = original;
-    });
-  }
-}
 
 const savedEnv = {
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL,
@@ -82,14 +57,14 @@ beforeAll(async () => {
   // Before anything imports the logger: it reads these when it is built.
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
-  capture();
+  output = captureOutput();
   const { startTestHub } = await import('../helpers/hub.ts');
   hub = await startTestHub({ quiet: false });
 });
 
 afterAll(async () => {
   await hub?.stop();
-  for (const restore of restorers.reverse()) restore();
+  output?.restore();
   for (const [name, value] of Object.entries(savedEnv)) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
@@ -414,7 +389,7 @@ describe('the whole journey, logged at DEBUG with every event', () => {
   });
 
   const capturedLines = () =>
-    captured
+    output.chunks
       .join('')
       .split('\n')
       .filter((line) => line.trim() !== '');
