@@ -14,6 +14,7 @@ import { localCredentials } from '../../local/aws-clients.ts';
 import { type Hub, type HubOptions, startHub } from '../../local/hub.ts';
 import type { Agency, Role } from '../../src/domain/codes.ts';
 import { hubClock } from '../../src/platform/clock.ts';
+import { validReferral } from './referrals.ts';
 
 export type TestHubOptions = Omit<HubOptions, 'port'>;
 
@@ -162,5 +163,30 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
       s3.destroy();
       await hub.stop();
     },
+  };
+}
+
+/**
+ * Submits a valid referral (consent given or not, in immediate danger or not) and finds its case id in
+ * the queue as `staffToken` sees it: what a test of the workflow starts from.
+ */
+export async function submitCase(
+  hub: TestHub,
+  staffToken: string,
+  options: { consentGiven?: boolean; immediateDanger?: boolean } = {},
+): Promise<{ id: string; reference: string; receiptToken: string }> {
+  const body = validReferral({ immediateDanger: options.immediateDanger ?? false });
+  if (options.consentGiven) body.consent = { parentsAware: true, consentGiven: true };
+  const created = await hub.api('POST', '/api/referrals', { body });
+  if (created.status !== 201) throw new Error(`the referral answered ${created.status}`);
+  const list = await hub.api('GET', '/api/cases?limit=500', { token: staffToken });
+  const item = list.json.items.find(
+    (candidate: { reference: string }) => candidate.reference === created.json.reference,
+  );
+  if (!item) throw new Error(`case ${created.json.reference} is not in the first 500 of the queue`);
+  return {
+    id: item.id as string,
+    reference: created.json.reference as string,
+    receiptToken: created.json.receiptToken as string,
   };
 }

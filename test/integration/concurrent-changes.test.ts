@@ -12,8 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { CaseRecord } from '../../src/domain/case.ts';
 import { caseTable } from '../../src/resources.ts';
 import { DynamoCaseStore } from '../../src/store/dynamo-case-store.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { validReferral } from '../helpers/referrals.ts';
+import { startTestHub, submitCase, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 let mash: string;
@@ -35,20 +34,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function newCase(consentGiven = false) {
-  const body = validReferral();
-  if (consentGiven) body.consent = { parentsAware: true, consentGiven: true };
-  const created = await hub.api('POST', '/api/referrals', { body });
-  expect(created.status).toBe(201);
-  const list = await hub.api('GET', '/api/cases?limit=500', { token: mash });
-  const item = list.json.items.find(
-    (candidate: { reference: string }) => candidate.reference === created.json.reference,
-  );
-  return {
-    id: item.id as string,
-    reference: created.json.reference as string,
-    receiptToken: created.json.receiptToken as string,
-  };
+function newCase(consentGiven = false) {
+  return submitCase(hub, mash, { consentGiven });
 }
 
 async function storedCase(id: string): Promise<CaseRecord> {

@@ -4,8 +4,7 @@
  * the referrer's view, and the audit trail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freezeHubClock, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { validReferral } from '../helpers/referrals.ts';
+import { freezeHubClock, startTestHub, submitCase, type TestHub } from '../helpers/hub.ts';
 
 let hub: TestHub;
 let mash: string;
@@ -35,19 +34,7 @@ async function settle() {
 
 async function newCase(options: { consentGiven?: boolean; immediateDanger?: boolean; at?: string } = {}) {
   if (options.at) await hub.api('PUT', '/_local/clock', { body: { now: options.at } });
-  const body = validReferral({ immediateDanger: options.immediateDanger ?? false });
-  if (options.consentGiven) body.consent = { parentsAware: true, consentGiven: true };
-  const created = await hub.api('POST', '/api/referrals', { body });
-  expect(created.status).toBe(201);
-  const list = await hub.api('GET', '/api/cases?limit=500', { token: mash });
-  const item = list.json.items.find(
-    (candidate: { reference: string }) => candidate.reference === created.json.reference,
-  );
-  return {
-    id: item.id as string,
-    reference: created.json.reference as string,
-    receiptToken: created.json.receiptToken,
-  };
+  return submitCase(hub, mash, options);
 }
 
 describe('triage', () => {
