@@ -1,4 +1,5 @@
 /** Referral bodies for tests: valid by default, with made-up people only. */
+import type { CaseRecord } from '../../src/domain/case.ts';
 import type { ReferralInput } from '../../src/domain/referral.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -36,5 +37,43 @@ export function validReferral(overrides: Partial<ReferralInput> = {}): Mutable<R
       details: 'Seen: arrives without breakfast most days. Said: "there is no food at home".',
     },
     ...overrides,
+  };
+}
+
+/** A case as intake leaves it: received, unrated (unless in immediate danger), version 1. */
+export function receivedCase(
+  receivedAt: string,
+  options: {
+    consentGiven?: boolean;
+    immediateDanger?: boolean;
+    subjectTypes?: Array<'child' | 'adult'>;
+    decisionDueAt?: string;
+  } = {},
+): CaseRecord {
+  const referral = validReferral({ immediateDanger: options.immediateDanger ?? false });
+  if (options.consentGiven) referral.consent = { parentsAware: true, consentGiven: true };
+  if (options.subjectTypes) {
+    referral.subjects = options.subjectTypes.map((type, index) => ({
+      type,
+      firstName: `Person${index}`,
+      lastName: 'Example',
+      dateOfBirth: type === 'child' ? '2015-03-02' : '1980-01-01',
+    }));
+  }
+  return {
+    id: 'case-1',
+    reference: 'MASH-AAAA-BBBB',
+    status: 'received',
+    rag: options.immediateDanger ? 'red' : null,
+    receivedAt,
+    decisionDueAt: options.decisionDueAt ?? receivedAt,
+    immediateDanger: options.immediateDanger ?? false,
+    referral,
+    receiptTokenHash: 'hash',
+    subjectIdentityKeys: [],
+    reReferral: false,
+    reReferralOf: [],
+    ratingHistory: [],
+    version: 1,
   };
 }

@@ -28,7 +28,7 @@ import {
   rate,
   WorkflowError,
 } from '../../src/domain/workflow.ts';
-import { validReferral } from '../helpers/referrals.ts';
+import { receivedCase } from '../helpers/referrals.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Time: the case is received Mon 18 May 2026 10:00 BST; the clock only moves forward through these
@@ -535,25 +535,12 @@ const commands = [
 ];
 
 function setup(consentGiven: boolean, immediateDanger: boolean): { model: Model; real: Real } {
-  const referral = validReferral({ immediateDanger });
-  if (consentGiven) referral.consent = { parentsAware: true, consentGiven: true };
   const rag: Rag | null = immediateDanger ? 'red' : null;
-  const record: CaseRecord = {
-    id: 'case-1',
-    reference: 'MASH-AAAA-BBBB',
-    status: 'received',
-    rag,
-    receivedAt: TIMELINE[0],
-    decisionDueAt: DECISION_DUE[rag ?? 'unrated'],
+  const record = receivedCase(TIMELINE[0], {
+    consentGiven,
     immediateDanger,
-    referral,
-    receiptTokenHash: 'hash',
-    subjectIdentityKeys: [],
-    reReferral: false,
-    reReferralOf: [],
-    ratingHistory: [],
-    version: 1,
-  };
+    decisionDueAt: DECISION_DUE[rag ?? 'unrated'],
+  });
   return {
     model: {
       now: 0,

@@ -18,49 +18,11 @@ import {
   rate,
   WorkflowError,
 } from '../../src/domain/workflow.ts';
-import { validReferral } from '../helpers/referrals.ts';
+import { receivedCase } from '../helpers/referrals.ts';
 
 const practitioner: Actor = { id: 'practitioner-1', role: 'mash' };
 const manager: Actor = { id: 'manager-1', role: 'manager' };
 const policeOfficer: Actor = { id: 'police-1', role: 'agency', agency: 'police' };
-
-/** A case as intake leaves it: received, unrated (unless in immediate danger), version 1. */
-function receivedCase(
-  receivedAt: string,
-  options: {
-    consentGiven?: boolean;
-    immediateDanger?: boolean;
-    subjectTypes?: Array<'child' | 'adult'>;
-    decisionDueAt?: string;
-  } = {},
-): CaseRecord {
-  const referral = validReferral({ immediateDanger: options.immediateDanger ?? false });
-  if (options.consentGiven) referral.consent = { parentsAware: true, consentGiven: true };
-  if (options.subjectTypes) {
-    referral.subjects = options.subjectTypes.map((type, index) => ({
-      type,
-      firstName: `Person${index}`,
-      lastName: 'Example',
-      dateOfBirth: type === 'child' ? '2015-03-02' : '1980-01-01',
-    }));
-  }
-  return {
-    id: 'case-1',
-    reference: 'MASH-AAAA-BBBB',
-    status: 'received',
-    rag: options.immediateDanger ? 'red' : null,
-    receivedAt,
-    decisionDueAt: options.decisionDueAt ?? receivedAt,
-    immediateDanger: options.immediateDanger ?? false,
-    referral,
-    receiptTokenHash: 'hash',
-    subjectIdentityKeys: [],
-    reReferral: false,
-    reReferralOf: [],
-    ratingHistory: [],
-    version: 1,
-  };
-}
 
 /** Runs a step that must refuse; returns the error after checking the record it was given is untouched. */
 function refusal(record: CaseRecord, step: () => unknown): WorkflowError {
